@@ -1,0 +1,45 @@
+# MediaWatch: `make run` (the main job, offline, embedded store) and `make test` (every test).
+SHELL := /bin/bash
+PY_BOOT ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DB ?= var/demo.db
+
+.DEFAULT_GOAL := help
+
+.PHONY: help run test bench train lint docs-check browser-deps clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PY_BOOT) >/dev/null || { echo "need $(PY_BOOT) on PATH" >&2; exit 1; }
+	@test -x $(PY) || $(PY_BOOT) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP) ## Crawl the bundled sample sites, enrich, store, detect, route, alert, report; serve http://127.0.0.1:8000
+	@mkdir -p var
+	$(VENV)/bin/mediawatch --db $(DB) demo
+
+browser-deps: ## Install Debian's Chromium for the browser tests (needs root and apt)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser-deps ## Every test, plus ruff and the docs check
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+lint: $(STAMP) ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy records store mediawatch
+
+bench: $(STAMP) ## Benchmarks: print measured figures as JSON
+	$(VENV)/bin/mediawatch bench
+
+train: $(STAMP) ## Rebuild every shipped model in models/ from the data (reproducible)
+	$(PY) -m nlp.training.train_all
+
+clean: ## Remove the venv and local databases
+	rm -rf $(VENV) var

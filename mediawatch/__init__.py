@@ -1,0 +1,1 @@
+"""MediaWatch application: settings, the pipeline runner and the ``mediawatch`` CLI."""

@@ -1,0 +1,1 @@
+"""Typed records, identity and errors shared by every stage of the pipeline."""
