@@ -1,0 +1,1 @@
+"""Sub-commands of ``mediawatch``: one module per stage, each with ``register(subparsers)``."""
