@@ -8,7 +8,7 @@ DB ?= var/demo.db
 
 .DEFAULT_GOAL := help
 
-.PHONY: help run test bench train lint docs-check browser-deps clean
+.PHONY: help run test bench train lint docs browser-deps clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ bench: $(STAMP) ## Benchmarks: print measured figures as JSON
 
 train: $(STAMP) ## Rebuild every shipped model in models/ from the data (reproducible)
 	$(PY) -m nlp.training.train_all
+
+docs: $(STAMP) ## Regenerate the README's CLI reference from --help
+	$(PY) -m mediawatch.cli_reference
 
 clean: ## Remove the venv and local databases
 	rm -rf $(VENV) var
