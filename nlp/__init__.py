@@ -1,0 +1,1 @@
+"""Vietnamese NLP for MediaWatch: normalisation, segmentation, places, topics, cues, claims, flags."""
