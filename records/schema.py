@@ -179,6 +179,7 @@ class Incident(_Model):
     verdict_source: str | None = None
     verdict_rationale: str | None = None
     severity: int = Field(default=1, ge=1, le=5)
+    kind: str | None = None  # routing kind (routing.rules.IncidentKind): misinformation, scam, crisis_spike, ...
     item_ids: list[str] = Field(default_factory=list)
     suggested_item_ids: list[str] = Field(default_factory=list)  # similar, awaiting an analyst
     topics: list[str] = Field(default_factory=list)
