@@ -1,0 +1,54 @@
+"""Jinja2 environment of the analysts' page: Vietnamese labels, local time, topic names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi.templating import Jinja2Templates
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+STATUS_VI = {
+    "new": "Mới",
+    "triaged": "Đã phân loại",
+    "assigned": "Đã giao",
+    "responding": "Đang xử lý",
+    "resolved": "Đã kết luận",
+}
+VERDICT_VI = {
+    "false": "Sai sự thật",
+    "misleading": "Gây hiểu lầm",
+    "true": "Đúng sự thật",
+    "unverifiable": "Không thể kiểm chứng",
+    "not_actionable": "Không cần xử lý",
+}
+FLAG_VI = {"misinformation": "Tin sai lệch", "scam": "Lừa đảo", "hate_speech": "Ngôn từ thù địch"}
+KIND_VI = {"press": "Báo chí", "social": "Mạng xã hội", "official": "Cổng thông tin chính thức"}
+ROLE_VI = {"admin": "Quản trị", "analyst": "Phân tích viên", "board": "Ban Tuyên giáo", "unit": "Đơn vị"}
+
+
+def build_templates(*, timezone: str, topic_names: dict[str, str]) -> Jinja2Templates:
+    """Templates with the page's filters and label tables as globals."""
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    zone = ZoneInfo(timezone)
+
+    def local_time(value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
+        if value is None:
+            return "—"
+        return value.astimezone(zone).strftime(fmt)
+
+    env = templates.env
+    env.filters["local_time"] = local_time
+    env.filters["topic_name"] = lambda topic: topic_names.get(topic, topic)
+    env.filters["status_vi"] = lambda s: STATUS_VI.get(str(s), str(s))
+    env.filters["verdict_vi"] = lambda v: VERDICT_VI.get(str(v), str(v)) if v else "—"
+    env.filters["flag_vi"] = lambda f: FLAG_VI.get(str(f), str(f))
+    env.filters["kind_vi"] = lambda k: KIND_VI.get(str(k), str(k))
+    env.filters["role_vi"] = lambda r: ROLE_VI.get(str(r), str(r))
+    env.globals.update(
+        STATUS_VI=STATUS_VI, VERDICT_VI=VERDICT_VI, FLAG_VI=FLAG_VI, ROLE_VI=ROLE_VI, TOPIC_NAMES=topic_names
+    )
+    return templates

@@ -1,0 +1,37 @@
+"""Vietnamese display names of topics, read from ``config/topics.yaml`` (ids are the fallback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from records.errors import ConfigError
+from records.schema import TOPIC_IDS
+
+
+def load_topic_names(config_dir: Path) -> dict[str, str]:
+    """Map topic id → Vietnamese name. Accepts ``{id: name}``, ``{id: {name|vi: ...}}``,
+    ``{topics: ...}`` or a list of ``{id, name|vi}``; falls back to the ids if the file is absent."""
+    names = {topic: topic for topic in TOPIC_IDS}
+    path = config_dir / "topics.yaml"
+    if not path.is_file():
+        return names
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if isinstance(data, dict) and "topics" in data:
+        data = data["topics"]
+    entries: list[tuple[object, object]] = []
+    if isinstance(data, dict):
+        entries = list(data.items())
+    elif isinstance(data, list):
+        entries = [(e.get("id"), e) for e in data if isinstance(e, dict)]
+    for topic, value in entries:
+        name = value
+        if isinstance(value, dict):
+            name = value.get("vi") or value.get("name_vi") or value.get("name") or value.get("label")
+        if isinstance(topic, str) and topic in names and isinstance(name, str) and name.strip():
+            names[topic] = name.strip()
+    return names
