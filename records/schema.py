@@ -178,6 +178,7 @@ class Incident(_Model):
     verdict: Verdict | None = None
     verdict_source: str | None = None
     verdict_rationale: str | None = None
+    verdict_by: str | None = None  # the named analyst who gave the verdict (an accountable user)
     severity: int = Field(default=1, ge=1, le=5)
     kind: str | None = None  # routing kind (routing.rules.IncidentKind): misinformation, scam, crisis_spike, ...
     item_ids: list[str] = Field(default_factory=list)
