@@ -628,10 +628,7 @@ class SQLiteStore(Store):
                 raise InputError("invalid page cursor")
             where.append(f"{key_cols} < ({_placeholders(after)})")
             params += after
-        sql = (
-            f"SELECT severity, last_seen, id, doc FROM incidents{self._where_sql(where)}"
-            f" ORDER BY {order_sql} LIMIT ?"
-        )
+        sql = f"SELECT severity, last_seen, id, doc FROM incidents{self._where_sql(where)} ORDER BY {order_sql} LIMIT ?"
         with self._read() as conn:
             rows = conn.execute(sql, [*params, query.limit + 1]).fetchall()
         more = len(rows) > query.limit
@@ -663,9 +660,7 @@ class SQLiteStore(Store):
             if expected_version is not None and expected_version != current:
                 if expected_version == 0:
                     raise ConflictError(f"record {collection}/{key} already exists")
-                raise ConflictError(
-                    f"record {collection}/{key} is at version {current}, not {expected_version}"
-                )
+                raise ConflictError(f"record {collection}/{key} is at version {current}, not {expected_version}")
             version = current + 1
             conn.execute(
                 "INSERT INTO records (collection, key, version, doc) VALUES (?, ?, ?, ?)"

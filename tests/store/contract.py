@@ -171,8 +171,13 @@ class StoreContract:
 
     def test_stored_item_round_trips(self, store: Store) -> None:
         item = make_item(
-            "https://baoquangnam.vn/a.html", "Sạt lở ở Nam Trà My", "Đường bị chia cắt.",
-            topics=["disaster"], districts=["Nam Trà My"], flags=["misinformation"], author="Phóng viên A",
+            "https://baoquangnam.vn/a.html",
+            "Sạt lở ở Nam Trà My",
+            "Đường bị chia cắt.",
+            topics=["disaster"],
+            districts=["Nam Trà My"],
+            flags=["misinformation"],
+            author="Phóng viên A",
         )
         store.upsert_items([item])
         got = store.get_item(item.id)
@@ -219,7 +224,10 @@ class StoreContract:
         c = make_item("https://a.vn/3", "Giá cá tăng", "Chợ Tam Kỳ.")
         results = store.upsert_items([a, a, b, c])
         assert [r.outcome for r in results] == [
-            UpsertOutcome.created, UpsertOutcome.unchanged, UpsertOutcome.duplicate, UpsertOutcome.created,
+            UpsertOutcome.created,
+            UpsertOutcome.unchanged,
+            UpsertOutcome.duplicate,
+            UpsertOutcome.created,
         ]
         assert store.count(ItemQuery()) == 2
 
@@ -264,7 +272,8 @@ class StoreContract:
         assert [i.id for i in store.search(ItemQuery(text="bán")).items] == [older_exact.id, newer_folded.id]
         assert [i.id for i in store.search(ItemQuery(text="bàn")).items] == [newer_folded.id, older_exact.id]
         assert [i.id for i in store.search(ItemQuery(text="bán", order="newest")).items] == [
-            newer_folded.id, older_exact.id,
+            newer_folded.id,
+            older_exact.id,
         ]
 
     def test_every_term_must_match(self, store: Store) -> None:
@@ -314,7 +323,9 @@ class StoreContract:
     def test_facet_counts_with_text(self, store: Store) -> None:
         items = random_corpus(seed=5, n=40)
         store.upsert_items(items)
-        expected = Counter(k for i in items if "bão" in (i.title + " " + i.text).split() for k in facet_keys(i, "topic"))
+        expected = Counter(
+            k for i in items if "bão" in (i.title + " " + i.text).split() for k in facet_keys(i, "topic")
+        )
         assert store.facet_counts(ItemQuery(text="bao"), "topic") == dict(expected)
 
     @pytest.mark.parametrize("interval", ["hour", "day"])
@@ -326,8 +337,10 @@ class StoreContract:
 
         def floor(t: datetime) -> datetime:
             t = t.astimezone(UTC)
-            return t.replace(minute=0, second=0, microsecond=0) if interval == "hour" else t.replace(
-                hour=0, minute=0, second=0, microsecond=0
+            return (
+                t.replace(minute=0, second=0, microsecond=0)
+                if interval == "hour"
+                else t.replace(hour=0, minute=0, second=0, microsecond=0)
             )
 
         expected: Counter = Counter()
@@ -363,8 +376,12 @@ class StoreContract:
     @pytest.mark.parametrize("text", [None, "lũ"])
     def test_pages_stay_stable_while_items_are_inserted(self, store: Store, text: str | None) -> None:
         initial = [
-            make_item(f"https://a.vn/p{i}", f"Lũ tin {i}", "lũ lụt" if i % 2 else "lu lut",
-                      published_at=T0 + timedelta(hours=i))
+            make_item(
+                f"https://a.vn/p{i}",
+                f"Lũ tin {i}",
+                "lũ lụt" if i % 2 else "lu lut",
+                published_at=T0 + timedelta(hours=i),
+            )
             for i in range(40)
         ]
         store.upsert_items(initial)
@@ -376,11 +393,17 @@ class StoreContract:
         while True:
             seen += [i.id for i in page.items]
             # between pages, others insert items older, newer and in the middle of the pages
-            store.upsert_items([
-                make_item(f"https://b.vn/new{n}-{k}", f"Lũ mới {n} {k}", "lũ lụt",
-                          published_at=T0 + timedelta(hours=offset, minutes=7))
-                for k, offset in enumerate((-5, 20, 100))
-            ])
+            store.upsert_items(
+                [
+                    make_item(
+                        f"https://b.vn/new{n}-{k}",
+                        f"Lũ mới {n} {k}",
+                        "lũ lụt",
+                        published_at=T0 + timedelta(hours=offset, minutes=7),
+                    )
+                    for k, offset in enumerate((-5, 20, 100))
+                ]
+            )
             n += 1
             if not page.next_cursor:
                 break
@@ -438,7 +461,9 @@ class StoreContract:
     # -- quarantine ------------------------------------------------------------------------------
     def test_quarantine_round_trip(self, store: Store) -> None:
         ids = [
-            store.quarantine(QuarantinedRecord(source_id="s", url=f"https://a.vn/{i}", reason="không đọc được", raw=f"\ufffd{i}"))
+            store.quarantine(
+                QuarantinedRecord(source_id="s", url=f"https://a.vn/{i}", reason="không đọc được", raw=f"\ufffd{i}")
+            )
             for i in range(5)
         ]
         assert len(set(ids)) == 5 and all(ids)
@@ -524,12 +549,11 @@ class StoreContract:
             i.id for i in sorted(incidents, key=lambda i: (i.severity, i.last_seen, i.id), reverse=True)
         ]
         newest = store.list_incidents(IncidentQuery(order="newest", limit=100)).items
-        assert [i.id for i in newest] == [i.id for i in sorted(incidents, key=lambda i: (i.last_seen, i.id), reverse=True)]
+        assert [i.id for i in newest] == [
+            i.id for i in sorted(incidents, key=lambda i: (i.last_seen, i.id), reverse=True)
+        ]
         q = IncidentQuery(statuses=[IncidentStatus.new, IncidentStatus.triaged], min_severity=3, owner_unit="Sở Y tế")
-        expected = {
-            i.id for i in incidents
-            if i.status in q.statuses and i.severity >= 3 and i.owner_unit == "Sở Y tế"
-        }
+        expected = {i.id for i in incidents if i.status in q.statuses and i.severity >= 3 and i.owner_unit == "Sở Y tế"}
         assert {i.id for i in store.list_incidents(q).items} == expected
         q2 = IncidentQuery(districts=["Hội An"], flags=["scam", "misinformation"], limit=100)
         expected2 = {
@@ -600,8 +624,12 @@ class StoreContract:
         first = store.append_audit(AuditEntry(actor="lan", action="incident.triage", target="inc-1"))
         assert first.seq == 1 and first.prev_hash == GENESIS and first.hash
         store.append_audit(
-            AuditEntry(actor="lan", action="incident.verdict", target="inc-1",
-                       details={"verdict": "false", "at": T0, "units": ("Sở Y tế",), "ghi chú": "sai sự thật"})
+            AuditEntry(
+                actor="lan",
+                action="incident.verdict",
+                target="inc-1",
+                details={"verdict": "false", "at": T0, "units": ("Sở Y tế",), "ghi chú": "sai sự thật"},
+            )
         )
         store.append_audit(AuditEntry(actor="system", action="retention.delete", target="items", details={"n": 3}))
         entries = list(store.iter_audit())

@@ -76,7 +76,9 @@ def test_deleted_author_is_gone_from_the_file(tmp_path: Path) -> None:
         store.upsert_items([item, make_item("https://a.vn/2", "Tin khác", "khác")])
         assert store.delete_items([item.id]) == 1
         store._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = path.read_bytes() + (path.with_name(path.name + "-wal").read_bytes() if path.with_name(path.name + "-wal").exists() else b"")
+    data = path.read_bytes() + (
+        path.with_name(path.name + "-wal").read_bytes() if path.with_name(path.name + "-wal").exists() else b""
+    )
     assert author.encode("utf-8") not in data
 
 
