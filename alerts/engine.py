@@ -85,6 +85,7 @@ class AlertEngine:
         max_attempts: int = 8,
         retry_base: timedelta = timedelta(seconds=30),
         retry_cap: timedelta = timedelta(hours=1),
+        seed_defaults: bool = True,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -95,11 +96,12 @@ class AlertEngine:
         self.retry_base = retry_base
         self.retry_cap = retry_cap
         self.tz = ZoneInfo(settings.timezone)
+        self.seed_defaults = seed_defaults
 
     # -- rules --------------------------------------------------------------------------------
     def ensure_rules(self) -> None:
         """Seed the default rules once per store (later edits and deletions are respected)."""
-        if self.store.get_record(STATE, SEEDED_KEY) is not None:
+        if not self.seed_defaults or self.store.get_record(STATE, SEEDED_KEY) is not None:
             return
         seed_rules(self.store, self.settings.config_dir)
         with contextlib.suppress(ConflictError):
