@@ -22,11 +22,11 @@ from store.base import Store
 from triage_api import routers as routers_package
 from triage_api.deps import Hooks, Ingestor
 from triage_api.errors import install_error_handlers
+from triage_api.labels import load_topic_names, load_unit_names
 from triage_api.middleware import MetricsMiddleware, RequestMetrics
 from triage_api.ratelimit import LoginLimiter
 from triage_api.security import CookieSigner
 from triage_api.templating import STATIC_DIR, build_templates
-from triage_api.topics import load_topic_names
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1_000_000
@@ -95,7 +95,10 @@ def create_app(
     app.state.login_limiter = LoginLimiter()
     app.state.signer = CookieSigner(settings.secret_key.get_secret_value())
     app.state.topic_names = load_topic_names(settings.config_dir)
-    app.state.templates = build_templates(timezone=settings.timezone, topic_names=app.state.topic_names)
+    app.state.unit_names = load_unit_names(settings.config_dir)
+    app.state.templates = build_templates(
+        timezone=settings.timezone, topic_names=app.state.topic_names, unit_names=app.state.unit_names
+    )
 
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -8,7 +8,11 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from records.errors import ConfigError, ConflictError, InputError, NotFoundError, StoreError
+from records.errors import ConfigError, ConflictError, InputError, MediaWatchError, NotFoundError, StoreError
+
+
+class ForbiddenError(MediaWatchError):
+    """The caller is authenticated but its role may not do this to this record (403)."""
 
 
 class ErrorOut(BaseModel):
@@ -29,6 +33,10 @@ async def _conflict(_: Request, exc: Exception) -> JSONResponse:
     return _json(status.HTTP_409_CONFLICT, str(exc) or "conflict")
 
 
+async def _forbidden(_: Request, exc: Exception) -> JSONResponse:
+    return _json(status.HTTP_403_FORBIDDEN, str(exc) or "forbidden")
+
+
 async def _bad_input(_: Request, exc: Exception) -> JSONResponse:
     return _json(status.HTTP_400_BAD_REQUEST, str(exc) or "bad input")
 
@@ -41,6 +49,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(InputError, _bad_input)
+    app.add_exception_handler(ForbiddenError, _forbidden)
     app.add_exception_handler(StoreError, _unavailable)
     app.add_exception_handler(ConfigError, _unavailable)
 

@@ -44,7 +44,7 @@ class RequestMetrics:
         with self._lock:
             snapshot = {key: (s.count, s.total_s, list(s.buckets)) for key, s in self._series.items()}
         for (method, route, status), (count, _, _) in sorted(snapshot.items()):
-            lines.append(f'mediawatch_http_requests_total{{{_labels(method, route, status)}}} {count}')
+            lines.append(f"mediawatch_http_requests_total{{{_labels(method, route, status)}}} {count}")
         lines += [
             "# HELP mediawatch_http_request_duration_seconds HTTP request latency.",
             "# TYPE mediawatch_http_request_duration_seconds histogram",

@@ -30,7 +30,7 @@ KIND_VI = {"press": "Báo chí", "social": "Mạng xã hội", "official": "Cổ
 ROLE_VI = {"admin": "Quản trị", "analyst": "Phân tích viên", "board": "Ban Tuyên giáo", "unit": "Đơn vị"}
 
 
-def build_templates(*, timezone: str, topic_names: dict[str, str]) -> Jinja2Templates:
+def build_templates(*, timezone: str, topic_names: dict[str, str], unit_names: dict[str, str]) -> Jinja2Templates:
     """Templates with the page's filters and label tables as globals."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     zone = ZoneInfo(timezone)
@@ -43,12 +43,18 @@ def build_templates(*, timezone: str, topic_names: dict[str, str]) -> Jinja2Temp
     env = templates.env
     env.filters["local_time"] = local_time
     env.filters["topic_name"] = lambda topic: topic_names.get(topic, topic)
+    env.filters["unit_name"] = lambda unit: unit_names.get(unit, unit) if unit else "—"
     env.filters["status_vi"] = lambda s: STATUS_VI.get(str(s), str(s))
     env.filters["verdict_vi"] = lambda v: VERDICT_VI.get(str(v), str(v)) if v else "—"
     env.filters["flag_vi"] = lambda f: FLAG_VI.get(str(f), str(f))
     env.filters["kind_vi"] = lambda k: KIND_VI.get(str(k), str(k))
     env.filters["role_vi"] = lambda r: ROLE_VI.get(str(r), str(r))
     env.globals.update(
-        STATUS_VI=STATUS_VI, VERDICT_VI=VERDICT_VI, FLAG_VI=FLAG_VI, ROLE_VI=ROLE_VI, TOPIC_NAMES=topic_names
+        STATUS_VI=STATUS_VI,
+        VERDICT_VI=VERDICT_VI,
+        FLAG_VI=FLAG_VI,
+        ROLE_VI=ROLE_VI,
+        TOPIC_NAMES=topic_names,
+        UNIT_NAMES=unit_names,
     )
     return templates

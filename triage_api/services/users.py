@@ -130,9 +130,13 @@ def update_user(
         changes["active"] = active
     if not changes:
         return user
-    updated = user.model_copy(update={"role": new_role, "unit": new_unit, **{
-        k: v for k, v in changes.items() if k in ("display_name", "active")
-    }})
+    updated = user.model_copy(
+        update={
+            "role": new_role,
+            "unit": new_unit,
+            **{k: v for k, v in changes.items() if k in ("display_name", "active")},
+        }
+    )
     store.put_record(USERS, username, updated.model_dump(mode="json"), expected_version=record.version)
     if active is False:
         revoke_tokens(store, username=username)

@@ -1,4 +1,4 @@
-"""Vietnamese display names of topics, read from ``config/topics.yaml`` (ids are the fallback)."""
+"""Vietnamese display names of topics and units, read from ``config/topics.yaml`` and ``config/units.yaml``."""
 
 from __future__ import annotations
 
@@ -34,4 +34,21 @@ def load_topic_names(config_dir: Path) -> dict[str, str]:
             name = value.get("vi") or value.get("name_vi") or value.get("name") or value.get("label")
         if isinstance(topic, str) and topic in names and isinstance(name, str) and name.strip():
             names[topic] = name.strip()
+    return names
+
+
+def load_unit_names(config_dir: Path) -> dict[str, str]:
+    """Map unit id → Vietnamese name from ``config/units.yaml`` (empty if the file is absent)."""
+    path = config_dir / "units.yaml"
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    units = data.get("units", []) if isinstance(data, dict) else data
+    names: dict[str, str] = {}
+    for unit in units if isinstance(units, list) else []:
+        if isinstance(unit, dict) and isinstance(unit.get("id"), str):
+            names[unit["id"]] = str(unit.get("name") or unit["id"])
     return names
