@@ -22,6 +22,25 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; punctuation an
 _PHRASE = re.compile(r'"([^"]*)"')
 
 
+class _FoldTable(dict[int, str]):
+    """Per-character ``fold`` results, computed on first use: ``str.translate`` with this table
+    equals ``records.textfold.fold`` (which lower-cases, decomposes and drops combining marks
+    character by character) at a fraction of the cost."""
+
+    def __missing__(self, key: int) -> str:
+        value = fold(chr(key))
+        self[key] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fast_fold(text: str) -> str:
+    """``records.textfold.fold(text)``, fast (used on every indexed text)."""
+    return text.translate(_FOLD_TABLE)
+
+
 @dataclass(frozen=True)
 class TextQuery:
     """A user's search text as lists of terms; each term is a tuple of tokens (a phrase if > 1)."""
@@ -41,7 +60,7 @@ def exact_tokens(text: str) -> list[str]:
 
 def folded_tokens(text: str) -> list[str]:
     """Folded word tokens (what the folded index holds)."""
-    return _WORD.findall(fold(nfc(text)))
+    return _WORD.findall(fast_fold(nfc(text)))
 
 
 def parse_text_query(text: str) -> TextQuery:
@@ -78,4 +97,4 @@ def exact_text(title: str, text: str) -> str:
 
 def folded_text(title: str, text: str) -> str:
     """The folded view of an item's text."""
-    return fold(nfc(f"{title}\n{text}"))
+    return fast_fold(nfc(f"{title}\n{text}"))
