@@ -1,0 +1,145 @@
+"""Known false claims and the matcher that finds later posts saying the same thing.
+
+Analysts add a false claim with its official correction (store collection ``known_claims``).
+New text is compared with every claim sentence by sentence (and pairs of adjacent sentences, so a
+claim spread over two sentences is found), on folded text so diacritics do not matter, with two
+views that tolerate paraphrase: character 3–5-grams within words (spelling, word order, missing
+diacritics) and word uni- and bigrams (shared wording). Similarity is the mean of the two cosines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+from pydantic import BaseModel, ConfigDict, Field
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from records.textfold import fold
+
+if TYPE_CHECKING:
+    from store.base import Store
+
+COLLECTION = "known_claims"
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_MAX_WINDOW_CHARS = 600
+
+
+class KnownClaim(BaseModel):
+    """A false claim verified by analysts, with the official correction."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    claim_id: str
+    claim: str = Field(min_length=1)
+    correction: str = ""
+    correction_url: str | None = None
+    source: str | None = None
+    added_by: str | None = None
+    added_at: datetime | None = None
+    incident_id: str | None = None
+
+
+def load_claims(store: Store) -> list[KnownClaim]:
+    """Every known claim in the store (collection ``known_claims``), skipping none silently:
+    a malformed document raises pydantic's ValidationError naming the record."""
+    return [KnownClaim.model_validate({"claim_id": rec.key, **rec.doc}) for rec in store.list_records(COLLECTION)]
+
+
+@dataclass(frozen=True)
+class ClaimMatch:
+    claim: KnownClaim
+    similarity: float
+    passage: str  # the passage of the text that resembles the claim
+
+    @property
+    def reason(self) -> str:
+        text = f"Giống tin sai đã xác minh: «{_clip(self.claim.claim)}» (độ tương đồng {_comma(self.similarity)})"
+        if self.claim.correction:
+            text += f"; thông tin chính thức: «{_clip(self.claim.correction)}»"
+        if self.claim.correction_url:
+            text += f" ({self.claim.correction_url})"
+        return text
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _comma(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+_CHAR = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False,
+                          norm=None, lowercase=False, dtype=np.float32)
+_WORD = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=2**20, alternate_sign=False, norm=None,
+                          lowercase=False, token_pattern=r"(?u)\b\w+\b", dtype=np.float32)
+
+
+def _unit_rows(x: sp.csr_matrix) -> sp.csr_matrix:
+    x = x.tocsr()
+    x.data = 1.0 + np.log(x.data)
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.diags(1.0 / norms).dot(x).tocsr()
+
+
+def _vectors(folded: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    return _unit_rows(_CHAR.transform(folded)), _unit_rows(_WORD.transform(folded))
+
+
+def windows(text: str) -> list[str]:
+    """Sentences and pairs of adjacent sentences of ``text`` (each at most a few hundred characters)."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    out: list[str] = []
+    for i, sentence in enumerate(sentences):
+        out.append(sentence[:_MAX_WINDOW_CHARS])
+        if i + 1 < len(sentences) and len(sentence) + len(sentences[i + 1]) < _MAX_WINDOW_CHARS:
+            out.append(sentence + " " + sentences[i + 1])
+    return out
+
+
+class ClaimIndex:
+    """Vectors of the known claims; rebuilt in milliseconds when the claims change."""
+
+    def __init__(self, claims: Sequence[KnownClaim] = ()) -> None:
+        self.claims = list(claims)
+        if self.claims:
+            self._char, self._word = _vectors([fold(c.claim) for c in self.claims])
+
+    def __len__(self) -> int:
+        return len(self.claims)
+
+    def match(self, texts: Sequence[str], *, min_similarity: float) -> list[ClaimMatch | None]:
+        """For each text, its best-matching claim at or above ``min_similarity`` (else None)."""
+        if not self.claims or not texts:
+            return [None] * len(texts)
+        owners: list[int] = []
+        passages: list[str] = []
+        for i, text in enumerate(texts):
+            for window in windows(text):
+                owners.append(i)
+                passages.append(window)
+        if not passages:
+            return [None] * len(texts)
+        char, word = _vectors([fold(p) for p in passages])
+        sim = np.asarray(((char @ self._char.T) + (word @ self._word.T)).todense()) / 2.0
+        best_claim = sim.argmax(axis=1)
+        best_sim = sim[np.arange(len(passages)), best_claim]
+        out: list[ClaimMatch | None] = [None] * len(texts)
+        owner_arr = np.asarray(owners)
+        for i in range(len(texts)):
+            rows = np.flatnonzero(owner_arr == i)
+            if rows.size == 0:
+                continue
+            row = rows[int(best_sim[rows].argmax())]
+            value = float(best_sim[row])
+            if value >= min_similarity:
+                out[i] = ClaimMatch(self.claims[int(best_claim[row])], round(min(value, 1.0), 4), passages[row])
+        return out

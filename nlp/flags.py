@@ -1,0 +1,144 @@
+"""Flags with scores and readable reasons: known claims + transparent cues + classifiers.
+
+The formula and every weight and threshold are data (``nlp/flag_rules.yaml``, documented there).
+Only flags at or above their kind's threshold are returned, each with at least one reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlp.claims import ClaimMatch
+from nlp.cues import CueHit
+from records.errors import ConfigError
+from records.schema import Flag, FlagKind
+
+DEFAULT_RULES = Path(__file__).parent / "flag_rules.yaml"
+FLAG_KINDS: tuple[str, ...] = tuple(k.value for k in FlagKind)
+
+
+@dataclass(frozen=True)
+class KindRule:
+    threshold: float
+    classifier_weight: float
+    cue_weight: float
+    dampen: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FlagRules:
+    kinds: dict[str, KindRule]
+    official_boost: float
+    claim_min_similarity: float
+    claim_full_similarity: float
+    claim_min_score: float
+    model_reason_min_probability: float
+
+    def claim_score(self, similarity: float) -> float:
+        lo, hi = self.claim_min_similarity, self.claim_full_similarity
+        if similarity < lo:
+            return 0.0
+        if similarity >= hi or hi <= lo:
+            return 1.0
+        return self.claim_min_score + (1.0 - self.claim_min_score) * (similarity - lo) / (hi - lo)
+
+
+def _noisy_or(values: Sequence[float]) -> float:
+    remaining = 1.0
+    for value in values:
+        remaining *= 1.0 - min(max(value, 0.0), 1.0)
+    return 1.0 - remaining
+
+
+def _comma(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def score_flags(
+    rules: FlagRules,
+    *,
+    hits: Sequence[CueHit],
+    claim: ClaimMatch | None,
+    proba: Mapping[str, float],
+    official: bool,
+    explain: Callable[[str], list[str]] | None = None,
+) -> list[Flag]:
+    """The flags at or above threshold, in FLAG_KINDS order, each with its reasons."""
+    dampers = {h.group.name: h for h in hits if h.group.kind == "dampen"}
+    flags: list[Flag] = []
+    for kind in FLAG_KINDS:
+        rule = rules.kinds[kind]
+        kind_hits = [h for h in hits if h.group.kind == kind]
+        cues = _noisy_or([h.group.weight for h in kind_hits])
+        claim_part = rules.claim_score(claim.similarity) if (claim is not None and kind == "misinformation") else 0.0
+        evidence = _noisy_or([claim_part, rule.cue_weight * cues])
+        active_dampers = [dampers[name] for name in rule.dampen if name in dampers]
+        boost = rules.official_boost if official else 1.0
+        damp = _noisy_or([min(0.95, h.group.weight * boost) for h in active_dampers])
+        p = float(proba.get(kind, 0.0))
+        score = _noisy_or([rule.classifier_weight * p, (1.0 - damp) * evidence])
+        score = round(min(max(score, 0.0), 1.0), 4)
+        if score < rule.threshold:
+            continue
+        reasons: list[str] = []
+        if claim_part > 0 and claim is not None:
+            reasons.append(claim.reason)
+        reasons.extend(h.reason for h in kind_hits)
+        if p >= rules.model_reason_min_probability or not reasons:
+            words = explain(kind) if explain is not None else []
+            model = f"Mô hình: xác suất {_comma(p)}"
+            reasons.append(model + (f"; các từ mạnh nhất: {', '.join(words)}" if words else ""))
+        if active_dampers and evidence > 0:
+            reasons.append("Đã giảm điểm vì: " + "; ".join(h.reason for h in active_dampers))
+        flags.append(Flag(kind=FlagKind(kind), score=score, reasons=reasons))
+    return flags
+
+
+def load_flag_rules(path: Path | None = None, *, config_dir: Path | None = None) -> FlagRules:
+    """Flag rules from ``nlp/flag_rules.yaml``, overridden key by key by ``config_dir/flags.yaml`` if present."""
+    path = path or DEFAULT_RULES
+    data = _read(path)
+    if config_dir is not None and (Path(config_dir) / "flags.yaml").is_file():
+        data = _merge(data, _read(Path(config_dir) / "flags.yaml"))
+    try:
+        kinds = {}
+        for kind in FLAG_KINDS:
+            spec = data["kinds"][kind]
+            threshold = float(spec["threshold"])
+            if not 0.0 < threshold <= 1.0:
+                raise ValueError(f"{kind}: threshold {threshold} outside (0, 1]")
+            kinds[kind] = KindRule(threshold, float(spec["classifier_weight"]), float(spec["cue_weight"]),
+                                   tuple(spec.get("dampen") or ()))
+        claims = data["claims"]
+        return FlagRules(
+            kinds=kinds,
+            official_boost=float(data["official_boost"]),
+            claim_min_similarity=float(claims["min_similarity"]),
+            claim_full_similarity=float(claims["full_similarity"]),
+            claim_min_score=float(claims["min_score"]),
+            model_reason_min_probability=float(data["model_reason_min_probability"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"malformed flag rules ({path}): {exc!r}") from exc
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read flag rules {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping")
+    return data
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out

@@ -1,0 +1,1 @@
+"""Versioned gazetteer data files (YAML); loaded by nlp.places.load_gazetteer."""

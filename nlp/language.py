@@ -1,0 +1,122 @@
+"""Offline language identification, tiny and heuristic: Vietnamese, English, or undetermined.
+
+Vietnamese is recognised by its letters (ă â đ ê ô ơ ư and the tone marks) or, when written
+without diacritics, by its function words; English by its function words. Anything else
+(other scripts, other languages, empty text) is ``"und"``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from records.textfold import fold
+
+_VI_LETTERS = frozenset("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+_VI_WORDS = frozenset(
+    [
+        "khong",
+        "nguoi",
+        "cua",
+        "va",
+        "la",
+        "cac",
+        "nhung",
+        "duoc",
+        "trong",
+        "cho",
+        "mot",
+        "nay",
+        "da",
+        "se",
+        "den",
+        "voi",
+        "tai",
+        "tu",
+        "ve",
+        "khi",
+        "thi",
+        "co",
+        "nhieu",
+        "nam",
+        "ngay",
+        "dan",
+        "tinh",
+        "huyen",
+        "xa",
+        "ong",
+        "ba",
+        "chung",
+        "toi",
+        "minh",
+        "ban",
+        "anh",
+        "chi",
+        "em",
+        "rat",
+        "cung",
+        "nhu",
+    ]
+)
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "is",
+        "are",
+        "was",
+        "were",
+        "for",
+        "with",
+        "that",
+        "this",
+        "on",
+        "by",
+        "from",
+        "at",
+        "be",
+        "it",
+        "as",
+        "an",
+        "have",
+        "has",
+        "not",
+        "which",
+        "or",
+        "you",
+        "we",
+        "they",
+        "he",
+        "she",
+        "will",
+        "would",
+        "can",
+    ]
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_SAMPLE = 4000
+
+
+def detect_language(text: str) -> str:
+    """``"vi"``, ``"en"`` or ``"und"`` from the first few thousand characters of ``text``."""
+    sample = text[:_SAMPLE].lower()
+    words = _WORD.findall(sample)
+    if not words:
+        return "und"
+    letters = sum(len(w) for w in words)
+    latin = sum(1 for w in words for ch in w if ch < "\u0250" or ch in _VI_LETTERS)
+    if latin < 0.6 * letters:
+        return "und"
+    vi_letters = sum(1 for ch in sample if ch in _VI_LETTERS)
+    folded = [fold(w) for w in words]
+    vi_words = sum(1 for w in folded if w in _VI_WORDS)
+    en_words = sum(1 for w in words if w in _EN_WORDS)
+    if vi_letters >= max(2, 0.03 * letters) or (vi_words >= 2 and vi_words > 1.5 * en_words):
+        return "vi"
+    if en_words >= 2 and en_words >= 0.1 * len(words):
+        return "en"
+    if len(words) <= 3 and vi_letters:
+        return "vi"
+    return "und"
