@@ -1,0 +1,211 @@
+"""Policy watch (plan section I.1): register a draft policy, then measure its coverage and the public's
+reaction — volume, main concerns, example items — from the store.
+
+A policy is kept in collection "policies". Coverage = items matching any of its keywords
+(diacritic-insensitive phrase match). Main concerns are the most frequent two-word phrases of the
+matching items (counted once per item, function words and the keywords themselves left out), and
+the reaction cues count items that use words of support, objection, worry or proposal. Nothing is
+aggregated by author: the examples show title, source and link only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from records.errors import InputError, NotFoundError
+from records.schema import AuditEntry, Item, utcnow
+from records.textfold import fold
+from store.base import ItemQuery, Store
+
+COLLECTION = "policies"
+MAX_ITEMS_ANALYSED = 5000
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_STOPWORD_TEXT = """và của là có được cho các những với trong này đã đang sẽ không người một về tại theo
+    từ khi thì để ra
+    vào lại cũng như nhưng hay hoặc đến bị do nên rằng nhiều rất còn đó đây thế nào gì ai tôi chúng ta mình
+    bạn anh chị em ông bà họ nó năm ngày tháng mới vừa trên dưới sau trước cả chỉ vẫn nếu phải việc cần làm
+    tin bài số hơn nhất qua lên xin ạ nhé à ơi thôi đi mà vì hiện nay tỉnh quảng nam"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# reaction cues, matched on folded text (diacritic-insensitive); words of the public, not of a person
+REACTION_CUES: dict[str, tuple[str, ...]] = {
+    "Đồng tình, ủng hộ": ("ung ho", "dong tinh", "hoan nghenh", "rat hop ly", "dong y"),
+    "Phản đối, không đồng tình": ("phan doi", "khong dong tinh", "khong dong y", "bat hop ly", "vo ly"),
+    "Băn khoăn, lo ngại": ("ban khoan", "lo ngai", "lo lang", "thac mac", "chua ro"),
+    "Kiến nghị, đề xuất": ("kien nghi", "de xuat", "de nghi", "gop y", "mong muon"),
+}
+
+
+class Policy(BaseModel):
+    """A draft policy under public consultation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str = Field(min_length=3, max_length=300)
+    keywords: list[str] = Field(min_length=1, max_length=20)
+    opens: date
+    closes: date
+    note: str = ""
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("keywords")
+    @classmethod
+    def _clean_keywords(cls, value: list[str]) -> list[str]:
+        cleaned = list(dict.fromkeys(k.strip() for k in value if k.strip()))
+        if not cleaned:
+            raise ValueError("at least one keyword")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _window(self) -> Policy:
+        if self.closes < self.opens:
+            raise ValueError("the consultation window closes before it opens")
+        return self
+
+
+def add_policy(
+    store: Store, *, title: str, keywords: list[str], opens: date, closes: date, actor: str, note: str = ""
+) -> Policy:
+    """Register a draft policy (audited); InputError with reasons when the fields are invalid."""
+    try:
+        policy = Policy(id="pol-" + uuid.uuid4().hex[:10], title=title, keywords=keywords, opens=opens,
+                        closes=closes, note=note, created_by=actor)
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'policy'}: {e['msg']}" for e in exc.errors())
+        raise InputError(f"invalid policy: {reasons}") from exc
+    store.put_record(COLLECTION, policy.id, policy.model_dump(mode="json"), expected_version=0)
+    store.append_audit(AuditEntry(actor=actor, action="policy.add", target=f"policy:{policy.id}",
+                                  details={"title": title, "keywords": policy.keywords}))
+    return policy
+
+
+def list_policies(store: Store) -> list[Policy]:
+    policies = [Policy.model_validate(r.doc) for r in store.list_records(COLLECTION)]
+    return sorted(policies, key=lambda p: (p.opens, p.title), reverse=True)
+
+
+def get_policy(store: Store, policy_id: str) -> Policy:
+    record = store.get_record(COLLECTION, policy_id)
+    if record is None:
+        raise NotFoundError(f"no policy {policy_id!r}")
+    return Policy.model_validate(record.doc)
+
+
+def delete_policy(store: Store, policy_id: str, *, actor: str) -> None:
+    if not store.delete_record(COLLECTION, policy_id):
+        raise NotFoundError(f"no policy {policy_id!r}")
+    store.append_audit(AuditEntry(actor=actor, action="policy.delete", target=f"policy:{policy_id}"))
+
+
+@dataclass
+class Example:
+    title: str
+    url: str
+    source_id: str
+    kind: str
+    published_at: datetime
+    reach: int | None
+
+
+@dataclass
+class PolicyCoverage:
+    policy: Policy
+    since: datetime
+    until: datetime
+    volume: int
+    by_kind: dict[str, int]
+    by_day: list[tuple[date, int]]
+    topics: dict[str, int]
+    concerns: list[tuple[str, int]]
+    reactions: dict[str, int]
+    examples: list[Example] = field(default_factory=list)
+
+
+def window_bounds(policy: Policy, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The consultation window in UTC (local midnight of ``opens`` to the end of ``closes``)."""
+    since = datetime(policy.opens.year, policy.opens.month, policy.opens.day, tzinfo=tz)
+    end = policy.closes + timedelta(days=1)
+    return since, datetime(end.year, end.month, end.day, tzinfo=tz)
+
+
+def matching_items(store: Store, policy: Policy, since: datetime, until: datetime) -> dict[str, Item]:
+    """Items matching any keyword in ``[since, until)`` by id (the first MAX_ITEMS_ANALYSED kept whole)."""
+    found: dict[str, Item] = {}
+    for keyword in policy.keywords:
+        for item in store.iter_items(ItemQuery(text=f'"{keyword}"', since=since, until=until)):
+            found.setdefault(item.id, item)
+    return found
+
+
+def _phrases(item: Item, skip: frozenset[str]) -> set[str]:
+    """Candidate concern phrases of an item: its compound words when enrichment segmented it
+    (underthesea joins the syllables of a word with "_"), else pairs of adjacent content syllables."""
+    if item.segmented:
+        words = {t.lower().replace("_", " ") for t in item.segmented.split() if "_" in t}
+        return {w for w in words if not (set(w.split()) & skip) and _WORD.fullmatch(w.replace(" ", ""))}
+    words = _WORD.findall(f"{item.title}. {item.text}".lower())
+    out = set()
+    for a, b in itertools.pairwise(words):
+        if a in STOPWORDS or b in STOPWORDS or a in skip or b in skip or len(a) < 2 or len(b) < 2:
+            continue
+        out.add(f"{a} {b}")
+    return out
+
+
+def policy_coverage(
+    store: Store, policy: Policy, *, since: datetime, until: datetime, tz: ZoneInfo, n_concerns: int = 8,
+    n_examples: int = 5,
+) -> PolicyCoverage:
+    """Coverage and public reaction of a policy in ``[since, until)``."""
+    items = matching_items(store, policy, since, until)
+    skip = frozenset(w for k in policy.keywords for w in _WORD.findall(k.lower()))
+    phrases: Counter[str] = Counter()
+    reactions: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
+    by_day: Counter[date] = Counter()
+    for n, item in enumerate(sorted(items.values(), key=lambda i: i.sort_time)):
+        by_kind[str(item.kind)] += 1
+        topics.update(item.topics)
+        by_day[item.sort_time.astimezone(tz).date()] += 1
+        if n < MAX_ITEMS_ANALYSED:
+            phrases.update(_phrases(item, skip))
+            folded = fold(f"{item.title} {item.text}")
+            for label, cues in REACTION_CUES.items():
+                if any(cue in folded for cue in cues):
+                    reactions[label] += 1
+    examples = sorted(items.values(), key=lambda i: (-(i.reach or 0), -i.sort_time.timestamp()))[:n_examples]
+    return PolicyCoverage(
+        policy=policy,
+        since=since,
+        until=until,
+        volume=len(items),
+        by_kind=dict(by_kind.most_common()),
+        by_day=sorted(by_day.items()),
+        topics=dict(topics.most_common()),
+        concerns=[(p, c) for p, c in phrases.most_common(n_concerns) if c >= 2],
+        reactions={label: reactions.get(label, 0) for label in REACTION_CUES},
+        examples=[
+            Example(i.title, i.url, i.source_id, str(i.kind), i.sort_time, i.reach) for i in examples
+        ],
+    )
+
+
+def overlapping(policies: list[Policy], since: datetime, until: datetime, tz: ZoneInfo) -> list[Policy]:
+    """Policies whose consultation window overlaps ``[since, until)``."""
+    out = []
+    for p in policies:
+        start, end = window_bounds(p, tz)
+        if start < until and end > since:
+            out.append(p)
+    return out
