@@ -105,6 +105,10 @@ def create_app(
 
     from triage_api import system
     from triage_api.pages import router as pages_router
+    from triage_api.pages.common import LoginRequired, PageForbidden, login_required_handler, page_forbidden_handler
+
+    app.add_exception_handler(LoginRequired, login_required_handler)
+    app.add_exception_handler(PageForbidden, page_forbidden_handler)
 
     app.include_router(system.router)
     for router in discover_routers():

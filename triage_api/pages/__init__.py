@@ -1,5 +1,9 @@
-"""The analysts' server-rendered page (Jinja2, Vietnamese): one module per screen."""
+"""The analysts' server-rendered page (Jinja2, Vietnamese): one module per group of screens."""
 
 from fastapi import APIRouter
 
+from triage_api.pages import audit, auth, explore, incident, queue
+
 router = APIRouter(include_in_schema=False)
+for _module in (auth, queue, incident, explore, audit):
+    router.include_router(_module.router)

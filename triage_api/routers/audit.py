@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from triage_api.deps import AdminUser, StaffUser, StoreDep
+from triage_api.deps import StaffUser, StoreDep
 from triage_api.errors import COMMON_RESPONSES
 from triage_api.schemas import MAX_PAGE_SIZE, AuditPublic, AuditVerification
 from triage_api.services import audit as service
@@ -43,7 +43,7 @@ def verify(store: StoreDep, user: StaffUser) -> AuditVerification:
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}, "description": "CSV, one row per entry"}},
 )
-def export_csv(store: StoreDep, user: AdminUser) -> StreamingResponse:
+def export_csv(store: StoreDep, user: StaffUser) -> StreamingResponse:
     return StreamingResponse(
         service.iter_csv(store),
         media_type="text/csv; charset=utf-8",

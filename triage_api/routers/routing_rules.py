@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from triage_api.deps import AdminUser, StaffUser, StoreDep
+from triage_api.deps import AdminUser, SettingsDep, StaffUser, StoreDep
 from triage_api.errors import COMMON_RESPONSES
 from triage_api.schemas import Deleted, RoutingRuleIn, RoutingRulePublic, RoutingRulesPublic
 from triage_api.services import routing_rules as service
@@ -26,9 +26,16 @@ def get_rule(rule_id: RuleId, store: StoreDep, user: StaffUser) -> RoutingRulePu
 
 
 @router.put("/{rule_id}", summary="Create or replace a rule (expected_version 0: create only; n: update n)")
-def put_rule(rule_id: RuleId, body: RoutingRuleIn, store: StoreDep, user: AdminUser) -> RoutingRulePublic:
+def put_rule(
+    rule_id: RuleId, body: RoutingRuleIn, store: StoreDep, user: AdminUser, settings: SettingsDep
+) -> RoutingRulePublic:
     return service.put_rule(
-        store, rule_id=rule_id, rule=body.rule, expected_version=body.expected_version, actor=user.username
+        store,
+        rule_id=rule_id,
+        rule=body.rule,
+        expected_version=body.expected_version,
+        actor=user.username,
+        config_dir=settings.config_dir,
     )
 
 

@@ -3,6 +3,7 @@ is validated by ``routing.rules.validate_rule`` (H6) and audit-logged."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -15,12 +16,15 @@ from triage_api.schemas import RoutingRulePublic
 ROUTING_RULES = "routing_rules"
 
 
-def _validated(rule_id: str, rule: dict[str, Any]) -> dict[str, Any]:
+def _validated(rule_id: str, rule: dict[str, Any], config_dir: Path | None) -> dict[str, Any]:
     from routing.rules import validate_rule
+    from routing.units import UnitDirectory
 
+    units = UnitDirectory.load(config_dir) if config_dir is not None and (config_dir / "units.yaml").is_file() else None
+    rule = {"id": rule_id, **rule}
     try:
-        checked = validate_rule(rule)
-    except (ValueError, ValidationError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+        checked = validate_rule(rule, units=units)  # raises InputError with a readable (Vietnamese) message
+    except (ValidationError, TypeError) as exc:
         raise InputError(f"invalid routing rule: {exc}") from exc
     doc = checked.model_dump(mode="json") if isinstance(checked, BaseModel) else dict(checked or rule)
     for key in ("rule_id", "id"):
@@ -41,10 +45,17 @@ def get_rule(store: Store, *, rule_id: str) -> RoutingRulePublic:
 
 
 def put_rule(
-    store: Store, *, rule_id: str, rule: dict[str, Any], expected_version: int | None, actor: str
+    store: Store,
+    *,
+    rule_id: str,
+    rule: dict[str, Any],
+    expected_version: int | None,
+    actor: str,
+    config_dir: Path | None = None,
 ) -> RoutingRulePublic:
-    """Create or replace a rule (``expected_version``: 0 create-only, n update of version n)."""
-    doc = _validated(rule_id, rule)
+    """Create or replace a rule (``expected_version``: 0 create-only, n update of version n); unit ids
+    are checked against ``config_dir/units.yaml`` when given."""
+    doc = _validated(rule_id, rule, config_dir)
     before = store.get_record(ROUTING_RULES, rule_id)
     record = store.put_record(ROUTING_RULES, rule_id, doc, expected_version=expected_version)
     store.append_audit(
