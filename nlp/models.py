@@ -1,0 +1,345 @@
+"""Shipped text classifiers: loading with version checks, fast prediction and readable explanations.
+
+Every shipped model is a folder ``models/<task>_<algo>_<data>_<date>/`` holding ``model.npz`` (plain
+numpy arrays, no pickle), ``metadata.json`` (library versions, data hashes, hyper-parameters, metrics,
+thresholds) and ``MODEL_CARD.md``. ``models/shipped.json`` names the folder used for each task.
+
+The models are linear (logistic regression) over hashed word uni- and bigrams of the *folded* text
+(``records.textfold.fold``: lower case, no diacritics, đ → d), so a post written without diacritics
+gets the same features as the same post written with them. Inputs are expected to be
+``nlp.normalize.normalize(title + "\\n" + text)``; folding happens here.
+
+    models = ShippedModels.load(Path("models"))
+    clf = models.get("misinformation")
+    p = clf.predict_proba([text])[:, clf.labels.index("misinformation")]
+    reasons = clf.explain(text, "misinformation", k=5)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
+
+from records.errors import ModelError
+from records.textfold import fold
+
+TASKS: tuple[str, ...] = ("topics", "misinformation", "scam", "hate_speech")
+FEATURE_FORMAT = 1
+MANIFEST = "shipped.json"
+ARTIFACT = "model.npz"
+# Libraries whose exact version must match the one a model was built with.
+CHECKED_LIBRARIES: tuple[str, ...] = ("scikit-learn", "numpy", "scipy", "underthesea")
+TOKEN_PATTERN = r"(?u)\b\w+\b"
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of Python and of the libraries a model depends on, as installed now."""
+    versions = {"python": platform.python_version()}
+    for name in CHECKED_LIBRARIES:
+        try:
+            versions[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    return versions
+
+
+def version_mismatches(recorded: Mapping[str, str], installed: Mapping[str, str]) -> list[str]:
+    """Human-readable mismatches between recorded and installed versions (Python: major.minor only)."""
+    problems: list[str] = []
+    for name, want in recorded.items():
+        have = installed.get(name, "missing")
+        if name == "python":
+            if want.split(".")[:2] != have.split(".")[:2]:
+                problems.append(f"python {have} (model built with {want})")
+        elif name in CHECKED_LIBRARIES and want != have:
+            problems.append(f"{name} {have} (model built with {want})")
+    return problems
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """How text becomes a feature vector: hashed word n-grams of the folded text, sublinear tf-idf, L2."""
+
+    n_features: int = 2**18
+    ngram_max: int = 2
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FEATURE_FORMAT, "n_features": self.n_features, "ngram_max": self.ngram_max}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FeatureSpec:
+        if data.get("format") != FEATURE_FORMAT:
+            raise ModelError(f"unknown feature format {data.get('format')!r} (this code reads {FEATURE_FORMAT})")
+        return cls(n_features=int(data["n_features"]), ngram_max=int(data["ngram_max"]))
+
+    def hasher(self) -> HashingVectorizer:
+        return HashingVectorizer(
+            n_features=self.n_features,
+            ngram_range=(1, self.ngram_max),
+            token_pattern=TOKEN_PATTERN,
+            lowercase=False,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float32,
+        )
+
+    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Raw hashed n-gram counts of the folded texts (the part that can be shared between models)."""
+        return self.hasher().transform([fold(t) for t in texts]).tocsr()
+
+    def bucket(self, ngram: str) -> int:
+        """The column of one folded n-gram (same hash as ``HashingVectorizer``)."""
+        return abs(murmurhash3_32(ngram, seed=0)) % self.n_features
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf (1 + log tf) times idf, rows scaled to unit L2 norm."""
+    x = counts.copy()
+    x.data = (1.0 + np.log(x.data)).astype(np.float32) * idf[x.indices]
+    sq = np.asarray(x.multiply(x).sum(axis=1)).ravel()
+    norms = np.sqrt(sq, dtype=np.float64)
+    norms[norms == 0.0] = 1.0
+    x.data = (x.data / np.repeat(norms, np.diff(x.indptr))).astype(np.float32)
+    return x
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+
+
+@dataclass
+class TextClassifier:
+    """A linear classifier over hashed n-grams with calibrated probabilities.
+
+    ``mode`` is ``"multilabel"`` (independent per-label sigmoids, e.g. topics), ``"binary"`` (labels
+    ``[negative, positive]``, one score) or ``"multiclass"`` (softmax over labels).
+    ``thresholds`` maps a label to the decision threshold chosen on the development split.
+    """
+
+    task: str
+    labels: list[str]
+    mode: str
+    spec: FeatureSpec
+    idf: np.ndarray
+    coef: np.ndarray  # (n_scores, n_features), Fortran order: fast for one document at a time
+    intercept: np.ndarray
+    calib_a: np.ndarray
+    calib_b: np.ndarray
+    thresholds: dict[str, float] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.coef = np.asfortranarray(self.coef, dtype=np.float32)
+        self.idf = np.ascontiguousarray(self.idf, dtype=np.float32)
+        expected = 1 if self.mode == "binary" else len(self.labels)
+        if self.mode not in ("binary", "multilabel", "multiclass"):
+            raise ModelError(f"{self.task}: unknown mode {self.mode!r}")
+        if self.coef.shape != (expected, self.spec.n_features) or self.idf.shape != (self.spec.n_features,):
+            raise ModelError(f"{self.task}: weight shapes do not match the labels and feature spec")
+
+    # -- prediction -------------------------------------------------------------------------------
+    def features(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return tfidf(self.spec.counts(texts), self.idf)
+
+    def scores_from_counts(self, counts: sp.csr_matrix) -> np.ndarray:
+        """Raw linear scores (n × n_scores) from shared hashed counts."""
+        x = tfidf(counts, self.idf)
+        return np.asarray(x @ self.coef.T) + self.intercept
+
+    def proba_from_counts(self, counts: sp.csr_matrix) -> np.ndarray:
+        raw = self.scores_from_counts(counts)
+        z = raw * self.calib_a + self.calib_b
+        if self.mode == "binary":
+            p = _sigmoid(z[:, 0])
+            return np.column_stack([1.0 - p, p])
+        if self.mode == "multilabel":
+            return _sigmoid(z)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, n × len(labels) (multi-label: independent per label; else rows sum to 1)."""
+        if isinstance(texts, str):
+            raise TypeError("predict_proba takes a sequence of texts, not one string")
+        if len(texts) == 0:
+            return np.zeros((0, len(self.labels)))
+        return self.proba_from_counts(self.spec.counts(texts))
+
+    def threshold(self, label: str) -> float:
+        return float(self.thresholds.get(label, 0.5))
+
+    def predict(self, texts: Sequence[str]) -> list[list[str]]:
+        """Labels whose probability reaches their threshold (binary: only the positive label counts)."""
+        proba = self.predict_proba(texts)
+        positive = self.labels[1:] if self.mode == "binary" else self.labels
+        out: list[list[str]] = []
+        for row in proba:
+            if self.mode == "multiclass":
+                out.append([self.labels[int(np.argmax(row))]])
+            else:
+                out.append([lab for lab in positive if row[self.labels.index(lab)] >= self.threshold(lab)])
+        return out
+
+    # -- explanation ------------------------------------------------------------------------------
+    def _score_row(self, label: str) -> tuple[int, float]:
+        if label not in self.labels:
+            raise KeyError(f"{self.task} has no label {label!r}; labels: {self.labels}")
+        if self.mode == "binary":
+            return 0, (1.0 if label == self.labels[1] else -1.0)
+        return self.labels.index(label), 1.0
+
+    def explain(self, text: str, label: str, k: int = 5) -> list[str]:
+        """The ``k`` n-grams of ``text`` that push hardest towards ``label``, as written in the text."""
+        row, sign = self._score_row(label)
+        surface = _TOKEN_RE.findall(text.lower())
+        folded = [fold(tok) for tok in surface]
+        grams: dict[str, str] = {}
+        for n in range(1, self.spec.ngram_max + 1):
+            for i in range(len(folded) - n + 1):
+                key = " ".join(folded[i : i + n])
+                grams.setdefault(key, " ".join(surface[i : i + n]))
+        if not grams:
+            return []
+        x = self.features([text])
+        values = dict(zip(x.indices.tolist(), x.data.tolist(), strict=True))
+        weights = self.coef[row]
+        contributions: dict[int, float] = {}
+        best_surface: dict[int, str] = {}
+        for key, shown in grams.items():
+            col = self.spec.bucket(key)
+            if col in contributions:
+                continue
+            contributions[col] = sign * float(weights[col]) * values.get(col, 0.0)
+            best_surface[col] = shown
+        ranked = sorted((c for c in contributions if contributions[c] > 0), key=lambda c: -contributions[c])
+        chosen: list[str] = []
+        for col in ranked:
+            shown = best_surface[col]
+            # Skip a word already covered by a chosen bigram (and vice versa) to keep reasons varied.
+            if any(shown in prev or prev in shown for prev in chosen):
+                continue
+            chosen.append(shown)
+            if len(chosen) == k:
+                break
+        return chosen
+
+    # -- persistence --------------------------------------------------------------------------------
+    def save(self, folder: Path) -> Path:
+        """Write ``model.npz`` (compressed numpy arrays) into ``folder``; returns its path."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / ARTIFACT
+        np.savez_compressed(
+            path,
+            idf=self.idf,
+            coef=np.ascontiguousarray(self.coef),
+            intercept=self.intercept.astype(np.float64),
+            calib_a=self.calib_a.astype(np.float64),
+            calib_b=self.calib_b.astype(np.float64),
+        )
+        return path
+
+    @classmethod
+    def from_folder(cls, folder: Path, *, check_versions: bool = True) -> TextClassifier:
+        """Load one model folder; raise ``ModelError`` if it is missing, corrupt or built with other versions."""
+        meta_path = folder / "metadata.json"
+        art_path = folder / ARTIFACT
+        if not meta_path.is_file() or not art_path.is_file():
+            raise ModelError(f"model folder {folder} lacks metadata.json or {ARTIFACT}")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelError(f"{meta_path}: unreadable metadata ({exc})") from exc
+        if check_versions:
+            problems = version_mismatches(meta.get("versions", {}), library_versions())
+            if problems:
+                raise ModelError(f"{folder.name}: built with other library versions: " + "; ".join(problems))
+        want_hash = meta.get("artifact_sha256")
+        if want_hash and sha256_file(art_path) != want_hash:
+            raise ModelError(f"{art_path}: checksum differs from metadata.json (corrupt or replaced)")
+        try:
+            with np.load(art_path, allow_pickle=False) as arrays:
+                parts = {name: arrays[name] for name in ("idf", "coef", "intercept", "calib_a", "calib_b")}
+            return cls(
+                task=str(meta["task"]),
+                labels=[str(x) for x in meta["labels"]],
+                mode=str(meta["mode"]),
+                spec=FeatureSpec.from_dict(meta["features"]),
+                thresholds={str(k): float(v) for k, v in meta.get("thresholds", {}).items()},
+                metadata=meta,
+                **parts,
+            )
+        except (KeyError, ValueError, OSError) as exc:
+            raise ModelError(f"{folder.name}: cannot read model ({exc})") from exc
+
+
+class ShippedModels:
+    """The models named in ``models/shipped.json``, loaded once at start-up."""
+
+    def __init__(self, models: Mapping[str, TextClassifier], models_dir: Path) -> None:
+        self._models = dict(models)
+        self.models_dir = models_dir
+
+    @classmethod
+    def load(
+        cls, models_dir: Path, *, tasks: Sequence[str] = TASKS, check_versions: bool = True
+    ) -> ShippedModels:
+        """Load the shipped model of every task in ``tasks``; ``ModelError`` if one is missing or mismatched."""
+        manifest_path = Path(models_dir) / MANIFEST
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ModelError(f"no {MANIFEST} in {models_dir}: run `make train`") from exc
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelError(f"{manifest_path}: unreadable ({exc})") from exc
+        folders: dict[str, str] = manifest.get("models", {})
+        loaded: dict[str, TextClassifier] = {}
+        for task in tasks:
+            if task not in folders:
+                raise ModelError(f"{manifest_path} names no model for task {task!r}")
+            clf = TextClassifier.from_folder(Path(models_dir) / folders[task], check_versions=check_versions)
+            if clf.task != task:
+                raise ModelError(f"{folders[task]} holds a {clf.task!r} model, not {task!r}")
+            loaded[task] = clf
+        return cls(loaded, Path(models_dir))
+
+    @property
+    def tasks(self) -> list[str]:
+        return list(self._models)
+
+    def get(self, task: str) -> TextClassifier:
+        try:
+            return self._models[task]
+        except KeyError:
+            raise ModelError(f"no shipped model for task {task!r} (loaded: {sorted(self._models)})") from None
+
+    def predict_all(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """``predict_proba`` of every loaded model, hashing the texts once per feature spec."""
+        by_spec: dict[FeatureSpec, sp.csr_matrix] = {}
+        out: dict[str, np.ndarray] = {}
+        for task, clf in self._models.items():
+            if clf.spec not in by_spec:
+                by_spec[clf.spec] = clf.spec.counts(texts)
+            out[task] = clf.proba_from_counts(by_spec[clf.spec])
+        return out
