@@ -2,15 +2,15 @@
 reaction — volume, main concerns, example items — from the store.
 
 A policy is kept in collection "policies". Coverage = items matching any of its keywords
-(diacritic-insensitive phrase match). Main concerns are the most frequent two-word phrases of the
-matching items (counted once per item, function words and the keywords themselves left out), and
+(diacritic-insensitive phrase match). Main concerns are the most frequent compound words of the
+matching items (word-segmented by enrichment or underthesea; counted once per item; generic words
+and the keywords themselves left out), and
 the reaction cues count items that use words of support, objection, worry or proposal. Nothing is
 aggregated by author: the examples show title, source and link only.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import uuid
 from collections import Counter
@@ -26,15 +26,14 @@ from records.textfold import fold
 from store.base import ItemQuery, Store
 
 COLLECTION = "policies"
-MAX_ITEMS_ANALYSED = 5000
+MAX_ITEMS_ANALYSED = 400  # items whose words are counted for the main concerns
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_STOPWORD_TEXT = """và của là có được cho các những với trong này đã đang sẽ không người một về tại theo
-    từ khi thì để ra
-    vào lại cũng như nhưng hay hoặc đến bị do nên rằng nhiều rất còn đó đây thế nào gì ai tôi chúng ta mình
-    bạn anh chị em ông bà họ nó năm ngày tháng mới vừa trên dưới sau trước cả chỉ vẫn nếu phải việc cần làm
-    tin bài số hơn nhất qua lên xin ạ nhé à ơi thôi đi mà vì hiện nay tỉnh quảng nam"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# compound words too general to be a concern of their own
+GENERIC_WORDS = frozenset(
+    {"dự thảo", "quy định", "người dân", "hiện nay", "thông tin", "theo đó", "tuy nhiên", "ngoài ra", "bên cạnh",
+     "cơ quan", "đơn vị", "địa phương", "vấn đề", "nội dung", "trường hợp", "thực hiện", "quảng nam", "năm học"}
+)
 # reaction cues, matched on folded text (diacritic-insensitive); words of the public, not of a person
 REACTION_CUES: dict[str, tuple[str, ...]] = {
     "Đồng tình, ủng hộ": ("ung ho", "dong tinh", "hoan nghenh", "rat hop ly", "dong y"),
@@ -147,19 +146,23 @@ def matching_items(store: Store, policy: Policy, since: datetime, until: datetim
     return found
 
 
-def _phrases(item: Item, skip: frozenset[str]) -> set[str]:
-    """Candidate concern phrases of an item: its compound words when enrichment segmented it
-    (underthesea joins the syllables of a word with "_"), else pairs of adjacent content syllables."""
+def _segmented(item: Item) -> str:
+    """The item's word-segmented text: from enrichment when present, else underthesea (offline)."""
     if item.segmented:
-        words = {t.lower().replace("_", " ") for t in item.segmented.split() if "_" in t}
-        return {w for w in words if not (set(w.split()) & skip) and _WORD.fullmatch(w.replace(" ", ""))}
-    words = _WORD.findall(f"{item.title}. {item.text}".lower())
-    out = set()
-    for a, b in itertools.pairwise(words):
-        if a in STOPWORDS or b in STOPWORDS or a in skip or b in skip or len(a) < 2 or len(b) < 2:
-            continue
-        out.add(f"{a} {b}")
-    return out
+        return item.segmented
+    from underthesea import word_tokenize
+
+    return str(word_tokenize(f"{item.title}. {item.text}", format="text"))
+
+
+def _phrases(item: Item, skip: frozenset[str]) -> set[str]:
+    """Candidate concern phrases of an item: its compound words (syllables joined by "_" by the
+    word segmenter), leaving out those that repeat the policy's own keywords."""
+    words = {t.lower().replace("_", " ") for t in _segmented(item).split() if "_" in t}
+    return {
+        w for w in words
+        if w not in GENERIC_WORDS and not (set(w.split()) & skip) and _WORD.fullmatch(w.replace(" ", ""))
+    }
 
 
 def policy_coverage(
@@ -174,16 +177,16 @@ def policy_coverage(
     by_kind: Counter[str] = Counter()
     topics: Counter[str] = Counter()
     by_day: Counter[date] = Counter()
-    for n, item in enumerate(sorted(items.values(), key=lambda i: i.sort_time)):
+    for n, item in enumerate(sorted(items.values(), key=lambda i: i.sort_time, reverse=True)):
         by_kind[str(item.kind)] += 1
         topics.update(item.topics)
         by_day[item.sort_time.astimezone(tz).date()] += 1
         if n < MAX_ITEMS_ANALYSED:
             phrases.update(_phrases(item, skip))
-            folded = fold(f"{item.title} {item.text}")
-            for label, cues in REACTION_CUES.items():
-                if any(cue in folded for cue in cues):
-                    reactions[label] += 1
+        folded = fold(f"{item.title} {item.text}")
+        for label, cues in REACTION_CUES.items():
+            if any(cue in folded for cue in cues):
+                reactions[label] += 1
     examples = sorted(items.values(), key=lambda i: (-(i.reach or 0), -i.sort_time.timestamp()))[:n_examples]
     return PolicyCoverage(
         policy=policy,
