@@ -7,8 +7,8 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from records.errors import StoreError
-from records.schema import IncidentStatus
 from store.base import IncidentQuery
+from triage_api.services.queue import counts_by_status
 
 router = APIRouter(tags=["system"])
 
@@ -51,13 +51,11 @@ def _queue_lines(request: Request) -> list[str]:
     ]
     if store is None:
         return lines
-    for incident_status in IncidentStatus:
-        try:
-            page = store.list_incidents(IncidentQuery(statuses=[incident_status], limit=1))
-        except StoreError:
-            continue
-        if page.total is not None:
-            lines.append(f'mediawatch_incidents{{status="{incident_status.value}"}} {page.total}')
+    try:
+        counts = counts_by_status(store, query=IncidentQuery())
+    except StoreError:
+        return lines
+    lines += [f'mediawatch_incidents{{status="{status}"}} {n}' for status, n in counts.items()]
     return lines
 
 
