@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from nlp.matching import fast_fold
 from records.textfold import fold
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class ClaimIndex:
                 passages.append(window)
         if not passages:
             return [None] * len(texts)
-        char, word = _vectors([fold(p) for p in passages])
+        char, word = _vectors([fast_fold(p) for p in passages])
         sim = np.asarray(((char @ self._char.T) + (word @ self._word.T)).todense()) / 2.0
         best_claim = sim.argmax(axis=1)
         best_sim = sim[np.arange(len(passages)), best_claim]

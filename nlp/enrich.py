@@ -150,7 +150,7 @@ class Enricher:
 
     def analyze_many(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """``analyze`` for a batch (classifiers run once per batch); raises on the first bad record."""
-        parsed = [_parse_record(r) for r in records]
+        parsed = [parse_record(r) for r in records]
         texts = [join_title(title, text) for _id, title, text, _off in parsed]
         title_chars = [len(normalize(title)) if title else 0 for _id, title, _text, _off in parsed]
         analyses = self._analyse(texts, title_chars, [off for *_rest, off in parsed])
@@ -241,7 +241,7 @@ def _positive_label(clf: TextClassifier, kind: str) -> str:
     return clf.labels[-1]
 
 
-def _parse_record(record: Mapping[str, Any]) -> tuple[str, str, str, bool]:
+def parse_record(record: Mapping[str, Any]) -> tuple[str, str, str, bool]:
     """(id, title, text, official) of an analyze input record; ``InputError`` when unusable."""
     if not isinstance(record, Mapping):
         raise InputError("a line must be a JSON object")

@@ -16,11 +16,11 @@ import unicodedata
 _INVISIBLE = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0xFE0E, 0xFE0F, 0x20E3], None
 )
-_SPACE_LIKE = re.compile(r"[^\S\n]+")
+_SPACE_LIKE = re.compile(r"  +")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # Runs of the same punctuation mark: "!!!" → "!", "???" → "?"; dots: two or more → "...".
 _REPEAT_PUNCT = re.compile(r"([!?,;:~*=+#_\-/\\|<>^])\1+")
-_DOTS = re.compile(r"\.{2,}|…+")
+_DOTS = re.compile(r"\.\.+|…+")
 # Three or more of the same letter ("quáaaa", "điiii") → one; Vietnamese never triples a letter.
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
 # A vowel followed by two or more letters of the same base vowel ("quáaaa" → "quá").
@@ -32,23 +32,49 @@ _VOWEL_FAMILIES = (
     "uùúủũụưừứửữự",
     "yỳýỷỹỵ",
 )
-_VOWEL_ELONGATION = re.compile("|".join(f"([{fam}])[{fam}]{{2,}}" for fam in _VOWEL_FAMILIES), re.IGNORECASE)
+_VOWEL_ELONGATION = re.compile(
+    f"(?=[{''.join(_VOWEL_FAMILIES)}]{{3}})(?:" + "|".join(f"([{fam}])[{fam}]{{2,}}" for fam in _VOWEL_FAMILIES) + ")",
+    re.IGNORECASE,
+)
 # Spaces before closing punctuation are removed ("đi !" → "đi!").
 _SPACE_BEFORE_PUNCT = re.compile(r" +([!?,;:.])(?=\s|$)")
 
 # Administrative prefixes written before a capitalised name: "H. Đại Lộc", "TX Điện Bàn", "p.Tân An".
+# One alternation (one pass over the text); the named group that matched picks the expansion.
 _NAME_START = r"(?=\s*[A-ZĐÀ-Ỹ])"
-_ADMIN_PREFIXES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b[Qq]\.?\s?[Nn]am\b(?!\s+(?:Giang|Trà|Tra)\b)"), "Quảng Nam"),
-    (re.compile(r"\b(?:TP|Tp|tp)\.?\s?(?=HCM\b)"), "Thành phố "),
-    (re.compile(r"\b(?:TP|Tp|tp)\b\.?" + _NAME_START), "thành phố"),
-    (re.compile(r"\b(?:TX|Tx|tx)\b\.?" + _NAME_START), "thị xã"),
-    (re.compile(r"\b(?:TT|Tt|tt)\b\.?" + _NAME_START), "thị trấn"),
-    (re.compile(r"\b[Hh]\.\s?" + _NAME_START), "huyện "),
-    (re.compile(r"\b[Qq]\.\s?" + _NAME_START), "quận "),
-    (re.compile(r"\b[Xx]\.\s?" + _NAME_START), "xã "),
-    (re.compile(r"\b[Pp]\.\s?" + _NAME_START), "phường "),
+_ADMIN_PREFIX = re.compile(
+    "(?=[QqTtHhXxPp])(?:"
+    + "|".join(
+        [
+            r"\b(?P<qnam>[Qq]\.?\s?[Nn]am\b)(?!\s+(?:Giang|Trà|Tra)\b)",
+            r"\b(?P<tphcm>(?:TP|Tp|tp)\.?\s?)(?=HCM\b)",
+            r"\b(?P<tp>(?:TP|Tp|tp)\b\.?)" + _NAME_START,
+            r"\b(?P<tx>(?:TX|Tx|tx)\b\.?)" + _NAME_START,
+            r"\b(?P<tt>(?:TT|Tt|tt)\b\.?)" + _NAME_START,
+            r"\b(?P<h>[Hh]\.\s?)" + _NAME_START,
+            r"\b(?P<q>[Qq]\.\s?)" + _NAME_START,
+            r"\b(?P<x>[Xx]\.\s?)" + _NAME_START,
+            r"\b(?P<p>[Pp]\.\s?)" + _NAME_START,
+        ]
+    )
+    + ")"
 )
+_ADMIN_EXPANSION = {
+    "qnam": "Quảng Nam",
+    "tphcm": "Thành phố ",
+    "tp": "thành phố",
+    "tx": "thị xã",
+    "tt": "thị trấn",
+    "h": "huyện ",
+    "q": "quận ",
+    "x": "xã ",
+    "p": "phường ",
+}
+
+
+def _admin_prefix(match: re.Match[str]) -> str:
+    return _ADMIN_EXPANSION[match.lastgroup or ""]
+
 
 # Whole-word teencode and abbreviations, matched case-insensitively unless listed as case-sensitive.
 _TEENCODE: dict[str, str] = {
@@ -80,8 +106,6 @@ _TEENCODE: dict[str, str] = {
     "dzậy": "vậy",
     "thik": "thích",
     "iu": "yêu",
-    "ck": "chồng",
-    "vk": "vợ",
     "sdt": "số điện thoại",
     "sđt": "số điện thoại",
     "stk": "số tài khoản",
@@ -96,9 +120,12 @@ _TEENCODE: dict[str, str] = {
     "bchqs": "BCHQS",
 }
 _TEENCODE_CASED: dict[str, str] = {"k": "không", "j": "gì", "r": "rồi", "e": "em", "a": "anh"}
+# Case variants are spelled out (lower, Capitalised, UPPER): far faster than re.IGNORECASE here.
+_TEENCODE_VARIANTS = sorted(
+    {v for key in _TEENCODE for v in (key, key.capitalize(), key.upper())}, key=len, reverse=True
+)
 _TEENCODE_RE = re.compile(
-    r"(?<![\w.@/])(" + "|".join(sorted(map(re.escape, _TEENCODE), key=len, reverse=True)) + r")(?![\w@/]|\.\w)",
-    re.IGNORECASE,
+    r"(?<![\w.@/])(" + "|".join(map(re.escape, _TEENCODE_VARIANTS)) + r")(?![\w@/]|\.\w)"
 )
 # Single letters only when they stand between words (not "5 k", "K+", "vitamin A", "hạng A").
 _TEENCODE_CASED_RE = re.compile(r"(?<=[^\W\d_] )(" + "|".join(_TEENCODE_CASED) + r")(?= [^\W\d_]|[ ]?[,.!?]?$)")
@@ -112,18 +139,27 @@ def _is_emoji(ch: str) -> bool:
     return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x1F3FB <= code <= 0x1F3FF
 
 
-def _strip_chars(text: str) -> str:
-    out: list[str] = []
-    for ch in text:
-        if ch == "\n" or ch == "\t":
-            out.append(ch)
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cf", "Co", "Cn") or _is_emoji(ch) or ch.isspace():
-            out.append(" ")
+class _CharMap(dict[int, str]):
+    """``str.translate`` table filled lazily: control, format, private-use and unassigned characters,
+    emoji and symbols become a space, every other whitespace but the newline becomes a space."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch == "\n":
+            value = ch
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn") or _is_emoji(ch) or ch.isspace():
+            value = " "
         else:
-            out.append(ch)
-    return "".join(out)
+            value = ch
+        self[code] = value
+        return value
+
+
+_CHAR_MAP = _CharMap(_INVISIBLE)
+
+
+def _strip_chars(text: str) -> str:
+    return text.translate(_CHAR_MAP)
 
 
 def _teencode(match: re.Match[str]) -> str:
@@ -142,8 +178,7 @@ def _normalize_line(line: str) -> str:
     line = _REPEAT_PUNCT.sub(r"\1", line)
     line = _VOWEL_ELONGATION.sub(lambda m: next(g for g in m.groups() if g), line)
     line = _ELONGATION.sub(r"\1", line)
-    for pattern, replacement in _ADMIN_PREFIXES:
-        line = pattern.sub(replacement, line)
+    line = _ADMIN_PREFIX.sub(_admin_prefix, line)
     line = _TEENCODE_RE.sub(_teencode, line)
     line = _TEENCODE_CASED_RE.sub(lambda m: _TEENCODE_CASED[m.group(1)], line)
     line = _SPACE_BEFORE_PUNCT.sub(r"\1", line)
@@ -154,8 +189,7 @@ def normalize(text: str) -> str:
     """Normalise ``text`` for matching and classification (see the module docstring)."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _strip_chars(text)
+    text = unicodedata.normalize("NFC", text)
+    text = _strip_chars(_LINE_BREAKS.sub("\n", text))
     lines = (_normalize_line(line) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

@@ -75,9 +75,13 @@ class Gazetteer:
             return []
         folded = FoldedText.of(text)
         found: list[tuple[int, str, list[_Alias]]] = []
+        seen: set[tuple[str, str]] = set()
         context = False
         for start, end, key in self._matcher.finditer(folded.folded):
             mention = folded.original_span(start, end)
+            if (key, mention) in seen:
+                continue  # a later occurrence: the first one (earliest, so in the title if any) decides
+            seen.add((key, mention))
             candidates = self._resolve(mention, self._by_key[key])
             if any(a.unambiguous for a in candidates):
                 context = True
