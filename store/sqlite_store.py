@@ -139,6 +139,7 @@ class SQLiteStore(Store):
                 conn.execute("PRAGMA secure_delete = ON")  # deleted author fields do not linger in free pages
                 conn.execute("PRAGMA temp_store = MEMORY")
                 conn.execute("PRAGMA cache_size = -32000")
+                conn.execute("PRAGMA mmap_size = 268435456")  # reads through the OS page cache, shared
             except sqlite3.Error as exc:
                 raise StoreError(f"cannot open {self.path}: {exc}") from exc
             self._local.conn = conn
@@ -416,7 +417,8 @@ class SQLiteStore(Store):
             if cursor is None:
                 snap = conn.execute("SELECT coalesce(max(rowid), 0) FROM items").fetchone()[0]
                 total = conn.execute(
-                    f"SELECT count(*) FROM items i{self._where_sql([*where, 'i.rowid <= ?'])}", [*params, snap]
+                    f"SELECT count(*) FROM items i{self._where_sql(where)}",
+                    params,  # same snapshot as snap
                 ).fetchone()[0]
                 after: list[Any] | None = None
             else:
@@ -427,17 +429,26 @@ class SQLiteStore(Store):
                     raise InputError("invalid page cursor") from exc
             page_where = [*where, "i.rowid <= ?"]
             page_params = [*tier_params, *params, snap]
-            keyset = ""
-            if after is not None:
-                keyset = " WHERE (tier, t, r) < (?, ?, ?)"
-                page_params += after
-            sql = (
-                f"WITH m AS (SELECT i.rowid AS r, i.sort_time AS t, {tier_sql} AS tier FROM items i"
-                f"{self._where_sql(page_where)}),"
-                f" p AS (SELECT r, t, tier FROM m{keyset} ORDER BY tier DESC, t DESC, r DESC LIMIT ?)"
-                " SELECT p.r, p.t, p.tier, items.doc FROM p JOIN items ON items.rowid = p.r"
-                " ORDER BY p.tier DESC, p.t DESC, p.r DESC"
-            )
+            if order == "relevance":
+                keyset = ""
+                if after is not None:
+                    keyset = " WHERE (tier, t, r) < (?, ?, ?)"
+                    page_params += after
+                sql = (
+                    f"WITH m AS (SELECT i.rowid AS r, i.sort_time AS t, {tier_sql} AS tier FROM items i"
+                    f"{self._where_sql(page_where)}),"
+                    f" p AS (SELECT r, t, tier FROM m{keyset} ORDER BY tier DESC, t DESC, r DESC LIMIT ?)"
+                    " SELECT p.r, p.t, p.tier, items.doc FROM p JOIN items ON items.rowid = p.r"
+                    " ORDER BY p.tier DESC, p.t DESC, p.r DESC"
+                )
+            else:  # newest: walk the sort_time index backwards
+                if after is not None:
+                    page_where.append("(i.sort_time, i.rowid) < (?, ?)")
+                    page_params += after[1:]
+                sql = (
+                    f"SELECT i.rowid, i.sort_time, 0, i.doc FROM items i{self._where_sql(page_where)}"
+                    " ORDER BY i.sort_time DESC, i.rowid DESC LIMIT ?"
+                )
             rows = conn.execute(sql, [*page_params, query.limit + 1]).fetchall()
         more = len(rows) > query.limit
         rows = rows[: query.limit]
@@ -452,9 +463,38 @@ class SQLiteStore(Store):
         with self._read() as conn:
             return int(conn.execute(f"SELECT count(*) FROM items i{self._where_sql(where)}", params).fetchone()[0])
 
+    @staticmethod
+    def _time_only(query: ItemQuery) -> bool:
+        """True when the query filters on time at most (facet tables alone can answer it)."""
+        return not (
+            (query.text and query.text.strip())
+            or query.topics
+            or query.districts
+            or query.flags
+            or query.sources
+            or query.kinds
+            or query.incident_id is not None
+            or query.flagged is not None
+        )
+
+    @staticmethod
+    def _facet_time_filters(query: ItemQuery) -> tuple[list[str], list[Any]]:
+        where, params = ["f.field = ?"], []
+        if query.since is not None:
+            where.append("f.sort_time >= ?")
+            params.append(to_micros(query.since))
+        if query.until is not None:
+            where.append("f.sort_time < ?")
+            params.append(to_micros(query.until))
+        return where, params
+
     def facet_counts(self, query: ItemQuery, by: FacetField) -> dict[str, int]:
         where, params = self._filters(query, self._text_query(query))
-        if by in _FACET_COLUMNS:
+        if by in _FACET_TABLE_FIELDS and self._time_only(query):
+            fwhere, fparams = self._facet_time_filters(query)
+            sql = f"SELECT f.value, count(*) FROM item_facets f{self._where_sql(fwhere)} GROUP BY f.value"
+            params = [by, *fparams]
+        elif by in _FACET_COLUMNS:
             col = _FACET_COLUMNS[by]
             sql = f"SELECT {col}, count(*) FROM items i{self._where_sql(where)} GROUP BY {col}"
         elif by in _FACET_TABLE_FIELDS:
@@ -475,7 +515,15 @@ class SQLiteStore(Store):
         width = _INTERVAL_US[interval]
         where, params = self._filters(query, self._text_query(query))
         bucket = f"(i.sort_time - ((i.sort_time % {width}) + {width}) % {width})"  # floor, also before 1970
-        if by is None:
+        if by in _FACET_TABLE_FIELDS and self._time_only(query):
+            fwhere, fparams = self._facet_time_filters(query)
+            fbucket = bucket.replace("i.sort_time", "f.sort_time")
+            sql = (
+                f"SELECT {fbucket} AS b, f.value, count(*) FROM item_facets f{self._where_sql(fwhere)}"
+                " GROUP BY b, f.value"
+            )
+            params = [by, *fparams]
+        elif by is None:
             sql = f"SELECT {bucket} AS b, NULL, count(*) FROM items i{self._where_sql(where)} GROUP BY b"
         elif by in _FACET_COLUMNS:
             col = _FACET_COLUMNS[by]
