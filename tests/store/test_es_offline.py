@@ -321,3 +321,13 @@ def test_every_model_field_is_mapped(name: str, model: type) -> None:
     """A field added to the records must be added to the strict mapping too (this test says where)."""
     missing = set(model.model_fields) - set(mapping(name)["properties"])
     assert not missing, f"index_config/index_templates/{name}.json lacks {sorted(missing)}"
+
+
+def test_es_commands_need_a_url(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from mediawatch.cli import main
+
+    monkeypatch.delenv("ELASTICSEARCH_URL", raising=False)
+    for command in ("es-setup", "es-migrate"):
+        assert main([command]) == 2
+        err = capsys.readouterr().err
+        assert "ELASTICSEARCH_URL" in err and len(err.strip().splitlines()) == 1
