@@ -8,6 +8,7 @@ resend and silence; only admins edit rules. Every change is audit-logged by ``al
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -74,7 +75,7 @@ class ResendIn(_In):
     channel: str | None = Field(default=None, max_length=500)
 
 
-def engine_for(store: Store, settings: Settings, clock) -> AlertEngine:  # noqa: ANN001 (the app's clock)
+def engine_for(store: Store, settings: Settings, clock: Callable[[], datetime]) -> AlertEngine:
     return AlertEngine(store, settings, clock=clock)
 
 
@@ -128,7 +129,9 @@ def api_delete_silence(
 
 
 @api.get("/alerts/{alert_id}", summary="One alert with its deliveries")
-def api_get_alert(alert_id: AlertId, store: StoreDep, settings: SettingsDep, clock: ClockDep, user: ReaderUser) -> Alert:
+def api_get_alert(
+    alert_id: AlertId, store: StoreDep, settings: SettingsDep, clock: ClockDep, user: ReaderUser
+) -> Alert:
     return engine_for(store, settings, clock).get_alert(alert_id)[0]
 
 
