@@ -102,8 +102,8 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> lis
                 title=_html_to_text(entry.get("title", "")),
                 summary=_html_to_text(content),
                 author=entry.get("author") or None,
-                published=_iso(entry.get("published_parsed")),
-                updated=_iso(entry.get("updated_parsed")),
+                published=_iso(dict.get(entry, "published_parsed")),
+                updated=_iso(dict.get(entry, "updated_parsed")),  # dict.get: no deprecated fallback
                 guid=str(guid) if guid else None,
             )
         )

@@ -9,10 +9,15 @@ from typing import Any, Self
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import reactor
+from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
+from twisted.python.failure import Failure
 
 from crawlers.errors import FetchError, SSRFRefused
 from crawlers.ssrf import check_url
@@ -81,3 +86,26 @@ class EmitDroppedExtension:
                     "reason": str(exception),
                 }
             )
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, safe when several requests wait for one robots.txt download.
+
+    In Scrapy 2.19 on the asyncio reactor every waiter awaits the same pending Deferred through
+    ``Deferred.asFuture``, whose callback returns None: the first waiter gets the parser, the others
+    get None and are let through unchecked (a disallowed page was fetched in our tests). Each waiter
+    here gets its own Deferred fed from the shared one, which keeps passing the parser along.
+    """
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(pending, Deferred):
+            mine: Deferred[RobotParser | None] = Deferred()
+
+            def relay(result: Any) -> Any:
+                mine.callback(None if isinstance(result, Failure) else result)
+                return result
+
+            pending.addBoth(relay)
+            return await maybe_deferred_to_future(mine)
+        return await super().robot_parser(request)

@@ -50,7 +50,8 @@ class ExtractPipeline(_CrawlerStep):
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         source = self.source(item)
-        article = extract_article(prepare_html(item.html or ""), url=item.final_url or item.url or "", overrides=source.extraction)
+        page = prepare_html(item.html or "")
+        article = extract_article(page, url=item.final_url or item.url or "", overrides=source.extraction)
         entry = item.entry or {}
         item.title = article.title or entry.get("title") or ""
         item.text = article.text or entry.get("summary") or ""

@@ -61,6 +61,8 @@ def run_child(job: dict[str, Any], *, timeout: float = 1800.0) -> Iterator[dict[
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
         if timed_out.is_set():
             raise CrawlError(f"crawl child killed after {timeout:g} s")
         if proc.returncode != 0 or not got_stats:

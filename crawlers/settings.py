@@ -31,12 +31,18 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
 DNS_TIMEOUT = 10
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# Not the asyncio reactor: on it, Scrapy 2.19's downloader starts every queued request of a slot
+# at once (``_process_queue`` schedules tasks that mark the slot busy only when they run), so
+# CONCURRENT_REQUESTS_PER_DOMAIN is not enforced; with a plain Twisted reactor the coroutine runs
+# synchronously up to its first await and the limit holds (tests/crawlers measure it).
+TWISTED_REACTOR = "twisted.internet.epollreactor.EPollReactor"
 SSRF_ALLOW: list[str] = []  # MediaWatch setting: hosts/addresses/CIDRs allowed past the SSRF guard
 
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.SSRFGuardMiddleware": 50,
     "crawlers.middlewares.BackoffDelayMiddleware": 60,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.SharedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
 }
@@ -71,6 +77,7 @@ _POLITE_KEYS = (
     "TELNETCONSOLE_ENABLED",
     "LOG_LEVEL",
     "DNS_TIMEOUT",
+    "TWISTED_REACTOR",
     "USER_AGENT",
     "BOT_NAME",
     "SSRF_ALLOW",

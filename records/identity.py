@@ -29,8 +29,18 @@ TRACKING_PARAMS = frozenset(
         "mc_eid",
         "igshid",
         "_ga",
+        "_gl",
+        "gidzl",
+        "ttclid",
+        "yclid",
+        "mibextid",
+        "sfnsn",
+        "rdid",
+        "_rdc",
+        "_rdr",
     }
 )
+_TRACKING_PREFIXES = ("utm_", "__cft__", "__tn__")  # Facebook writes __cft__[0]=..., __tn__=...
 _MOBILE_PREFIXES = ("m.", "mobile.", "amp.", "www.")
 _SPACES = re.compile(r"\s+")
 
@@ -56,7 +66,7 @@ def canonical_url(url: str) -> str:
     query = sorted(
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith("utm_")
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(_TRACKING_PREFIXES)
     )
     path = parts.path or "/"
     if path.endswith("/") and path != "/":

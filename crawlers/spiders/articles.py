@@ -108,10 +108,10 @@ class ArticleMixin:
         request = failure.request  # type: ignore[attr-defined]
         source_id = request.cb_kwargs.get("source_id")
         url = request.cb_kwargs.get("listed_url") or request.url
-        kind = "refused" if failure.check(IgnoreRequest) else "failed"
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
+        if failure.check(HttpError):  # a subclass of IgnoreRequest, but a failure of the site
+            kind, reason = "failed", f"HTTP {failure.value.response.status}"
         else:
+            kind = "refused" if failure.check(IgnoreRequest) else "failed"
             reason = f"{type(failure.value).__name__}: {failure.value}"
         record = {"type": kind, "source_id": source_id, "url": url, "reason": reason}
         if request.cb_kwargs.get("role"):  # a sitemap or listing page, not an article

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - long Vietnamese sentences of the saved pages
 """Writes the saved pages of the mock site (run once; the outputs are committed).
 
 The legacy-encoded pages are produced from the Unicode sentences below with the reverse of the
@@ -123,7 +124,7 @@ TONES = "\u0300\u0301\u0309\u0303\u0323"
 
 
 def to_tcvn3(text: str) -> bytes:
-    return bytes(_TCVN3.get(ch.lower() if ch not in _TCVN3 else ch, None) or ord(ch) for ch in text)
+    return bytes(_TCVN3.get(ch.lower() if ch not in _TCVN3 else ch) or ord(ch) for ch in text)
 
 
 def to_vni(text: str) -> bytes:
@@ -198,16 +199,21 @@ def main() -> None:
         target.write_text(page(title, author, published, paragraphs), encoding="utf-8")
     legacy = HERE / "legacy"
     legacy.mkdir(exist_ok=True)
-    t, paras = LEGACY_TITLE, LEGACY_SENTENCES
+    paras = LEGACY_SENTENCES
+    t = f"{LEGACY_TITLE} (bản tin số 1)"
     (legacy / "tcvn3-40001.html").write_bytes(to_tcvn3(page(t, None, "2024-10-28T09:00:00+07:00", paras,
                                                             charset="windows-1252")))
+    t = f"{LEGACY_TITLE} (bản tin số 2)"
     (legacy / "vni-40002.html").write_bytes(to_vni(page(t, None, "2024-10-28T09:00:00+07:00", paras,
                                                         charset="windows-1252")))
+    t = f"{LEGACY_TITLE} (bản tin số 3)"
     (legacy / "cp1258-40003.html").write_bytes(to_cp1258(page(t, None, "2024-10-28T09:00:00+07:00", paras,
                                                               charset="windows-1258")))
+    t = f"{LEGACY_TITLE} (bản tin số 4)"
     # UTF-8 bytes served as ISO-8859-1: the crawler decodes as declared, the repair step fixes it.
     (legacy / "mojibake-40004.html").write_bytes(page(t, None, "2024-10-28T09:00:00+07:00", paras,
                                                       charset="iso-8859-1").encode("utf-8"))
+    t = f"{LEGACY_TITLE} (bản tin số 5)"
     (legacy / "nfd-40005.html").write_bytes(unicodedata.normalize("NFD", page(t, None, "2024-10-28T09:00:00+07:00",
                                                                               paras)).encode("utf-8"))
     # A page whose Vietnamese letters were lost in a broken conversion (each became U+FFFD): unrepairable.
