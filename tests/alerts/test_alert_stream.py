@@ -116,3 +116,39 @@ def test_a_new_burst_after_the_cooldown_alerts_again(store, settings, clock) -> 
     again = [a for a in engine.evaluate() if a.scope == "topic"]
     assert [a.scope_value for a in again] == ["accident"]
     assert again[0].figures["episode_started_at"] != first[0].figures["episode_started_at"]
+
+
+def test_breaking_fires_when_an_incident_grows_far_faster_than_in_its_first_hour(store, settings, clock) -> None:
+    from records.schema import Incident
+
+    first_seen = START + timedelta(days=8, hours=6)
+    items = [make_item(i, first_seen + timedelta(minutes=20 * i), topics=["disaster"], incident_id="inc-lu", tag="i")
+             for i in range(3)]  # three items in the first hour
+    store.create_incident(Incident(id="inc-lu", title="Tin đồn vỡ đê sông Thu Bồn", first_seen=first_seen,
+                                   last_seen=first_seen + timedelta(hours=1), severity=2))
+    store.upsert_items(items)
+    engine = AlertEngine(store, settings, clock=clock)
+
+    def grow(hour: int, count: int) -> None:
+        start = first_seen + timedelta(hours=hour)
+        store.upsert_items([make_item(100 * hour + k, at, topics=["disaster"], incident_id="inc-lu", tag="i")
+                            for k, at in enumerate(spread_in_hour(start, count))])
+        incident = store.get_incident("inc-lu")
+        incident.last_seen = start + timedelta(minutes=59)
+        store.update_incident(incident)
+
+    grow(1, 4)  # steady: four in the second hour
+    clock.now = first_seen + timedelta(hours=2)
+    assert [a for a in engine.evaluate() if a.kind == "breaking"] == []
+    grow(2, 14)  # 14 against 3 in the first hour: 4.7 times
+    clock.now = first_seen + timedelta(hours=3)
+    breaking = [a for a in engine.evaluate() if a.kind == "breaking"]
+    assert [(a.scope_value, a.level) for a in breaking] == [("inc-lu", 1)]
+    assert breaking[0].figures == {"first_hour": 3, "latest_hour": 14, "ratio": 4.67}
+    assert "Tin đồn vỡ đê sông Thu Bồn" in breaking[0].title
+    grow(3, 15)  # still growing at the same pace: no second alert
+    clock.now = first_seen + timedelta(hours=4)
+    assert [a for a in engine.evaluate() if a.kind == "breaking"] == []
+    grow(4, 30)  # ten times the first hour: escalates
+    clock.now = first_seen + timedelta(hours=5)
+    assert [(a.kind, a.level) for a in engine.evaluate() if a.kind == "breaking"] == [("breaking", 2)]
