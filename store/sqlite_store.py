@@ -23,7 +23,6 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +51,7 @@ from store.base import (
 )
 from store.cursors import decode_cursor, encode_cursor
 from store.fts import TextQuery, exact_text, folded_text, parse_text_query
+from store.sqlite_schema import SCHEMA
 
 SCHEMA_VERSION = "1"
 BATCH_SIZE = 1000  # items per write transaction (measured sweet spot for FTS5 under WAL)
@@ -114,13 +114,12 @@ class SQLiteStore(Store):
             raise StoreError(f"cannot open {self.path}: {exc}") from exc
         if str(mode).lower() != "wal":
             raise StoreError(f"{self.path}: cannot switch to WAL journal mode (got {mode})")
-        schema = resources.files("store").joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
         with self._write() as w:
             w.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             row = w.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is not None and row[0] != SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: schema version {row[0]}, this MediaWatch expects {SCHEMA_VERSION}")
-            for statement in _split_sql(schema):
+            for statement in _split_sql(SCHEMA):
                 w.execute(statement)
             w.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
 

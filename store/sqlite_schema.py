@@ -1,3 +1,6 @@
+"""The SQLite store's schema, applied idempotently at open (statements separated by semicolons)."""
+
+SCHEMA = """
 -- MediaWatch embedded store (SQLite, WAL). Applied idempotently at open; schema version in meta.
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
@@ -81,3 +84,4 @@ CREATE TABLE IF NOT EXISTS audit (
     prev_hash TEXT NOT NULL,
     hash      TEXT NOT NULL
 );
+"""
