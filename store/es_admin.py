@@ -83,11 +83,14 @@ def lifecycle_policies(prefix: str, config_dir: Path = CONFIG_DIR) -> dict[str, 
     return out
 
 
-def index_template(spec: IndexSpec, prefix: str) -> dict[str, Any]:
-    """The keyword arguments of ``indices.put_index_template`` for one index."""
+def index_template(spec: IndexSpec, prefix: str, *, replicas: int | None = None) -> dict[str, Any]:
+    """The keyword arguments of ``indices.put_index_template`` for one index (``replicas`` overrides
+    the file's ``number_of_replicas``: 0 on a single node, else the cluster stays yellow)."""
     body = copy.deepcopy(spec.body)
     template = body["template"]
     settings = template.setdefault("settings", {})
+    if replicas is not None:
+        settings["number_of_replicas"] = replicas
     if spec.rollover:
         settings["index.lifecycle.name"] = f"{prefix}-{settings.get('index.lifecycle.name', spec.name)}"
         settings["index.lifecycle.rollover_alias"] = spec.alias(prefix)
@@ -115,23 +118,27 @@ def _alias_indices(client: Elasticsearch, alias: str) -> dict[str, dict[str, Any
     return {index: info.get("aliases", {}).get(alias, {}) for index, info in resp.body.items()}
 
 
-def put_templates(client: Elasticsearch, prefix: str, config_dir: Path = CONFIG_DIR) -> None:
+def put_templates(
+    client: Elasticsearch, prefix: str, config_dir: Path = CONFIG_DIR, *, replicas: int | None = None
+) -> None:
     for name, body in lifecycle_policies(prefix, config_dir).items():
         client.ilm.put_lifecycle(name=name, policy=body["policy"])
     for name, body in component_templates(prefix, config_dir).items():
         client.cluster.put_component_template(name=name, template=body["template"], meta=body.get("_meta"))
     for spec in load_specs(config_dir).values():
-        client.indices.put_index_template(**index_template(spec, prefix))
+        client.indices.put_index_template(**index_template(spec, prefix, replicas=replicas))
 
 
-def setup(client: Elasticsearch, prefix: str, config_dir: Path = CONFIG_DIR) -> dict[str, str]:
+def setup(
+    client: Elasticsearch, prefix: str, config_dir: Path = CONFIG_DIR, *, replicas: int | None = None
+) -> dict[str, str]:
     """Idempotent: templates and policies are (re)put; missing indices are created behind their alias.
 
     Returns alias → the index created, or "exists".
     """
     from elasticsearch import BadRequestError
 
-    put_templates(client, prefix, config_dir)
+    put_templates(client, prefix, config_dir, replicas=replicas)
     done: dict[str, str] = {}
     for spec in load_specs(config_dir).values():
         alias = spec.alias(prefix)
@@ -154,12 +161,14 @@ def _version_of(index: str, spec: IndexSpec, prefix: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-def migrate(client: Elasticsearch, prefix: str, config_dir: Path = CONFIG_DIR) -> dict[str, str]:
+def migrate(
+    client: Elasticsearch, prefix: str, config_dir: Path = CONFIG_DIR, *, replicas: int | None = None
+) -> dict[str, str]:
     """Reindex every alias whose indices are older than its template version; flip the alias atomically.
 
     Returns alias → what happened ("up to date", "created", or "old → new (n documents)").
     """
-    put_templates(client, prefix, config_dir)
+    put_templates(client, prefix, config_dir, replicas=replicas)
     report: dict[str, str] = {}
     for spec in load_specs(config_dir).values():
         alias = spec.alias(prefix)

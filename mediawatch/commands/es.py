@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from mediawatch.context import CommandContext
-from records.errors import ConfigError
+from records.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
@@ -18,12 +18,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="create or update the Elasticsearch templates, lifecycle policy and indices (idempotent)",
         description="Apply index_config/ to the server at $ELASTICSEARCH_URL under $MEDIAWATCH_ES_INDEX_PREFIX.",
     )
+    p.add_argument("--replicas", type=int, default=None, help="replicas per shard (0 on a single node)")
     p.set_defaults(func=run_setup)
     m = sub.add_parser(
         "es-migrate",
         help="reindex indices older than their template version and flip the aliases atomically",
         description="Move every alias to a new index of its template's version (create, reindex, flip, catch up).",
     )
+    m.add_argument("--replicas", type=int, default=None, help="replicas per shard (0 on a single node)")
     m.set_defaults(func=run_migrate)
 
 
@@ -37,10 +39,16 @@ def _client(ctx: CommandContext) -> Elasticsearch:
     return client_for(settings.elasticsearch_url, key)
 
 
+def _replicas(args: argparse.Namespace) -> int | None:
+    if args.replicas is not None and args.replicas < 0:
+        raise InputError("--replicas must be 0 or more")
+    return args.replicas
+
+
 def run_setup(args: argparse.Namespace, ctx: CommandContext) -> int:
     from store.es_admin import setup
 
-    for alias, outcome in setup(_client(ctx), ctx.settings.es_index_prefix).items():
+    for alias, outcome in setup(_client(ctx), ctx.settings.es_index_prefix, replicas=_replicas(args)).items():
         print(f"{alias}: {outcome}")
     return 0
 
@@ -48,6 +56,6 @@ def run_setup(args: argparse.Namespace, ctx: CommandContext) -> int:
 def run_migrate(args: argparse.Namespace, ctx: CommandContext) -> int:
     from store.es_admin import migrate
 
-    for alias, outcome in migrate(_client(ctx), ctx.settings.es_index_prefix).items():
+    for alias, outcome in migrate(_client(ctx), ctx.settings.es_index_prefix, replicas=_replicas(args)).items():
         print(f"{alias}: {outcome}")
     return 0

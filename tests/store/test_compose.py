@@ -30,7 +30,7 @@ def test_services_and_profiles(compose: dict[str, Any]) -> None:
     assert services["kibana"]["profiles"] == ["kibana"]
     assert "serve" in services["api"]["command"]
     assert "mediawatch crawl --sources" in " ".join(services["crawler"]["command"])
-    assert services["es-init"]["command"] == ["mediawatch", "es-setup"]
+    assert services["es-init"]["command"][:2] == ["mediawatch", "es-setup"]
     assert any(s.get("build") for s in services.values()) and (REPO / "Dockerfile").is_file()
 
 

@@ -331,3 +331,9 @@ def test_es_commands_need_a_url(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
         assert main([command]) == 2
         err = capsys.readouterr().err
         assert "ELASTICSEARCH_URL" in err and len(err.strip().splitlines()) == 1
+
+
+def test_replicas_override() -> None:
+    spec = load_specs()["items"]
+    assert index_template(spec, "mw", replicas=0)["template"]["settings"]["number_of_replicas"] == 0
+    assert index_template(spec, "mw")["template"]["settings"]["number_of_replicas"] == 1

@@ -20,7 +20,7 @@ def test_fast_fold_equals_fold_on_the_vietnamese_alphabet() -> None:
         assert fast_fold(nfd) == fold(nfd)
 
 
-@given(st.text(alphabet=st.sampled_from(VIETNAMESE + VIETNAMESE.upper() + " .,-_0123456789\"()*:")))
+@given(st.text(alphabet=st.sampled_from(VIETNAMESE + VIETNAMESE.upper() + ' .,-_0123456789"()*:')))
 def test_fast_fold_equals_fold(text: str) -> None:
     assert fast_fold(text) == fold(text)
 
