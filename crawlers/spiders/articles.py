@@ -6,13 +6,13 @@ import json
 from typing import Any, TextIO
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 from crawlers.items import ArticleItem
+from crawlers.middlewares import SSRFIgnored
 from crawlers.registry import Source
 from crawlers.textrepair import decode_html
 from records.identity import canonical_url
@@ -111,7 +111,8 @@ class ArticleMixin:
         if failure.check(HttpError):  # a subclass of IgnoreRequest, but a failure of the site
             kind, reason = "failed", f"HTTP {failure.value.response.status}"
         else:
-            kind = "refused" if failure.check(IgnoreRequest) else "failed"
+            refused = failure.check(SSRFIgnored) or "robots.txt" in str(failure.value)
+            kind = "refused" if refused else "failed"  # other IgnoreRequests: size caps and the like
             reason = f"{type(failure.value).__name__}: {failure.value}"
         record = {"type": kind, "source_id": source_id, "url": url, "reason": reason}
         if request.cb_kwargs.get("role"):  # a sitemap or listing page, not an article
