@@ -14,12 +14,22 @@ older than the stream's high-water mark minus the window are dropped from the in
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from incidents.similarity import DocumentFrequencies, Signature, key_terms, similarity, weighted
+from incidents.similarity import (
+    DocumentFrequencies,
+    Signature,
+    Vector,
+    cosine_vectors,
+    key_terms,
+    resemblance,
+    similarity,
+    vectorize,
+)
 from records.schema import Item
 
 CRISIS_TOPICS: tuple[str, ...] = ("disaster", "accident", "health")
@@ -37,7 +47,7 @@ class ClusterParams:
     key_terms: int = 40  # indexed per stored signature (its heaviest terms)
     min_shared_terms: int = 3
     max_posting: int = 2000  # terms in more clusters than this are too common to find candidates by
-    max_candidates: int = 40
+    max_candidates: int = 12
     max_suggestions: int = 3
     # when a cluster becomes an incident (besides holding a flagged item)
     story_min_items: int = 4
@@ -199,6 +209,8 @@ class ClusterIndex:
         self.dfs = DocumentFrequencies()
         self._postings: dict[str, set[str]] = {}
         self._keys: dict[str, set[str]] = {}
+        self._vectors: dict[str, Vector] = {}  # item id → weighted terms of its stored signature
+        self._centroids: dict[str, Vector] = {}  # cluster id → the sum of its signatures' vectors
         self.high_water: datetime | None = None
 
     # -- building ----------------------------------------------------------------------------
@@ -219,11 +231,17 @@ class ClusterIndex:
         if self.high_water is None or at > self.high_water:
             self.high_water = at
 
-    def _sig_keys(self, sig: Signature) -> list[str]:
-        return key_terms(weighted(sig.terms, self.dfs), self.params.key_terms)
-
     def _reindex(self, cluster: Cluster) -> None:
-        new = {t for sig in cluster.signatures for t in self._sig_keys(sig)}
+        """Recompute the cluster's vectors (with the current IDF) and its indexed terms."""
+        new: set[str] = set()
+        total: dict[str, float] = {}
+        for sig in cluster.signatures:
+            vector = vectorize(sig, self.dfs)
+            self._vectors[sig.item_id] = vector
+            new.update(key_terms(vector.weights, self.params.key_terms))
+            for term, weight in vector.weights.items():
+                total[term] = total.get(term, 0.0) + weight / (vector.norm or 1.0)
+        self._centroids[cluster.id] = Vector(total, math.sqrt(sum(w * w for w in total.values())))
         old = self._keys.get(cluster.id, set())
         for term in old - new:
             ids = self._postings.get(term)
@@ -241,6 +259,8 @@ class ClusterIndex:
             return None
         for sig in cluster.signatures:
             self.dfs.remove(sig.terms)
+            self._vectors.pop(sig.item_id, None)
+        self._centroids.pop(cluster_id, None)
         for term in self._keys.pop(cluster_id, set()):
             ids = self._postings.get(term)
             if ids is not None:
@@ -272,14 +292,27 @@ class ClusterIndex:
                 weight[cluster_id] = weight.get(cluster_id, 0.0) + idf
         needed = min(self.params.min_shared_terms, max(1, len(sig.terms) // 4))
         ranked = sorted((cid for cid, n in shared.items() if n >= needed), key=lambda cid: -weight[cid])
+        query = vectorize(sig, self.dfs)
         matches = []
         for cluster_id in ranked[: self.params.max_candidates]:
             cluster = self.clusters[cluster_id]
             if not cluster.accepts(at, self.params.window):
                 continue
-            score = max(similarity(sig, other, self.dfs) for other in cluster.signatures)
+            centroid = self._centroids.get(cluster_id)
+            # A story's centroid is close to each of its items: when even the centroid is far, and the
+            # texts share no shingles, the cluster is not worth comparing item by item.
+            far = centroid is not None and cosine_vectors(query, centroid) < self.params.suggest_threshold / 2
+            if far and not any(resemblance(sig, o) >= self.params.suggest_threshold for o in cluster.signatures):
+                continue
+            score = max(self._score(sig, query, other) for other in cluster.signatures)
             matches.append(Match(cluster, score))
         return sorted(matches, key=lambda m: (-m.score, m.cluster.id))
+
+    def _score(self, sig: Signature, query: Vector, other: Signature) -> float:
+        vector = self._vectors.get(other.item_id)
+        if vector is None:
+            vector = self._vectors[other.item_id] = vectorize(other, self.dfs)
+        return max(cosine_vectors(query, vector), resemblance(sig, other))
 
     # -- changing ----------------------------------------------------------------------------
     def add_member(self, cluster: Cluster, member: Member, sig: Signature | None, item: Item | None) -> None:
@@ -296,6 +329,7 @@ class ClusterIndex:
         if len(cluster.signatures) >= self.params.max_signatures:
             dropped = cluster.signatures.pop(keep_first)
             self.dfs.remove(dropped.terms)
+            self._vectors.pop(dropped.item_id, None)
             cluster.headlines.pop(dropped.item_id, None)
         cluster.signatures.append(sig)
         self.dfs.add(sig.terms)
@@ -317,6 +351,7 @@ class ClusterIndex:
         for sig in cluster.signatures:
             if sig.item_id == item_id:
                 self.dfs.remove(sig.terms)
+                self._vectors.pop(sig.item_id, None)
         cluster.signatures = kept
         cluster.headlines.pop(item_id, None)
         self._reindex(cluster)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -19,7 +20,14 @@ from typing import TYPE_CHECKING
 from incidents import assemble
 from incidents.cluster import Cluster, ClusterIndex, ClusterParams, Member, is_short
 from incidents.similarity import signature
-from incidents.state import CLUSTERS, SYSTEM_ACTOR, current_generation, resolve_incident_id
+from incidents.state import (
+    BATCH_PREFIX,
+    CLUSTERS,
+    SYSTEM_ACTOR,
+    current_generation,
+    load_cluster_docs,
+    resolve_incident_id,
+)
 from records.errors import ConflictError
 from records.schema import AuditEntry, Incident, IncidentStatus, Item, utcnow
 from store.base import Store
@@ -53,6 +61,8 @@ class IncidentDetector:
         self.params = params or ClusterParams()
         self.index = ClusterIndex(self.params)
         self._generation = -1
+        self._batches: dict[str, str] = {}
+        self._own_records: set[str] = set()
         self._load()
 
     # -- index persistence -------------------------------------------------------------------
@@ -60,20 +70,45 @@ class IncidentDetector:
         """(Re)build the in-memory index from the stored clusters."""
         self._generation = current_generation(self.store)
         self.index = ClusterIndex(self.params)
-        for record in self.store.list_records(CLUSTERS):
-            self.index.load(Cluster.from_doc(record.doc))
+        docs, self._batches = load_cluster_docs(self.store)
+        for doc in docs:
+            self.index.load(Cluster.from_doc(doc))
+        self._own_records = {d["id"] for d in docs if not d.get("batched")}
         log.debug("incident index: %d clusters", len(self.index.clusters))
 
     def _save(self, clusters: Sequence[Cluster]) -> None:
+        """One record per cluster of several items (or with an incident or suggestions); the batch's
+        single-item clusters together in one record."""
+        singles = []
         for cluster in clusters:
-            if cluster.id in self.index.clusters:
-                self.store.put_record(CLUSTERS, cluster.id, cluster.to_doc())
+            if cluster.id not in self.index.clusters:
+                continue
+            single = len(cluster.members) == 1 and not cluster.incident_id and not cluster.pending_suggestions
+            if single and cluster.id not in self._own_records:
+                singles.append(cluster)
+                continue
+            self.store.put_record(CLUSTERS, cluster.id, cluster.to_doc())
+            self._own_records.add(cluster.id)
+        if singles:
+            key = f"{BATCH_PREFIX}{time.time_ns():020d}"
+            last_seen = max(c.last_seen for c in singles).isoformat()
+            docs = [dict(c.to_doc(), batched=True) for c in singles]
+            self.store.put_record(CLUSTERS, key, {"clusters": docs, "last_seen": last_seen})
+            self._batches[key] = last_seen
 
     def _expire(self, keep: set[str]) -> int:
         expired = [c for c in self.index.expired() if c.id not in keep]
         for cluster in expired:
             self.index.remove(cluster.id)
-            self.store.delete_record(CLUSTERS, cluster.id)
+            if cluster.id in self._own_records:
+                self.store.delete_record(CLUSTERS, cluster.id)
+                self._own_records.discard(cluster.id)
+        if self.index.high_water is not None:
+            horizon = self.index.high_water - self.params.window
+            for key, last_seen in list(self._batches.items()):
+                if last_seen and datetime.fromisoformat(last_seen) < horizon:
+                    self.store.delete_record(CLUSTERS, key)
+                    del self._batches[key]
         return len(expired)
 
     # -- the pipeline stage ------------------------------------------------------------------

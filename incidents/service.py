@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from incidents import assemble
 from incidents.cluster import Cluster, ClusterParams, Member, headline
 from incidents.similarity import DocumentFrequencies, signature
-from incidents.state import CLUSTERS, NO_INCIDENT, REDIRECTS, bump_generation
+from incidents.state import CLUSTERS, NO_INCIDENT, REDIRECTS, bump_generation, load_cluster_docs
 from records.errors import ConflictError, InputError, NotFoundError
 from records.schema import AuditEntry, Incident, IncidentStatus, Item, utcnow
 from store.base import Store
@@ -60,20 +60,15 @@ def _members(store: Store, item_ids: Sequence[str]) -> list[Member]:
 
 
 def _clusters_by_incident(store: Store, incident_ids: set[str]) -> dict[str, Cluster]:
-    found: dict[str, Cluster] = {}
-    for record in store.list_records(CLUSTERS):
-        incident_id = record.doc.get("incident_id")
-        if incident_id in incident_ids:
-            found[incident_id] = Cluster.from_doc(record.doc)
-    return found
+    docs, _ = load_cluster_docs(store)
+    return {doc["incident_id"]: Cluster.from_doc(doc) for doc in docs if doc.get("incident_id") in incident_ids}
 
 
 def _cluster_of_items(store: Store, item_ids: set[str]) -> list[Cluster]:
-    found = []
-    for record in store.list_records(CLUSTERS):
-        if any(m.get("item_id") in item_ids for m in record.doc.get("members", [])):
-            found.append(Cluster.from_doc(record.doc))
-    return found
+    docs, _ = load_cluster_docs(store)
+    return [
+        Cluster.from_doc(doc) for doc in docs if any(m.get("item_id") in item_ids for m in doc.get("members", []))
+    ]
 
 
 def _cluster_for(items: Sequence[Item], cluster_id: str, incident_id: str, params: ClusterParams) -> Cluster:
@@ -151,6 +146,7 @@ def merge_incidents(
         raise InputError("Cần ít nhất hai sự việc khác nhau để gộp")
     incidents = [_get_open(store, i, actor=actor, now=now) for i in unique]
     target, others = incidents[0], incidents[1:]
+    target_items = set(target.item_ids)
     item_ids = list(dict.fromkeys(i for inc in incidents for i in inc.item_ids))
     members = _members(store, item_ids)
     if not members:
@@ -160,7 +156,7 @@ def merge_incidents(
     suggested = [i for inc in others for i in inc.suggested_item_ids]
     assemble.refresh(target, members, params=params, now=now, router=router, suggested=suggested)
     target = store.update_incident(target)
-    moved = [m.item_id for m in members if m.item_id not in set(incidents[0].item_ids)]
+    moved = [m.item_id for m in members if m.item_id not in target_items]
     for item_id in moved:
         store.annotate_item(item_id, incident_id=target.id)
     for other in others:

@@ -141,11 +141,50 @@ class DocumentFrequencies:
             del self.df[term]
 
     def idf(self, term: str) -> float:
-        return math.log((self.n + self.prior + 1) / (self.df.get(term, 0) + 1))
+        return math.log(self.n + self.prior + 1) - _log1(self.df.get(term, 0))
+
+
+_LOG1 = [math.log(k + 1) for k in range(4096)]
+
+
+def _log1(k: int) -> float:
+    return _LOG1[k] if k < len(_LOG1) else math.log(k + 1)
+
+
+_LOG_TF = [0.0, *(1.0 + math.log(c) for c in range(1, 256))]
 
 
 def weighted(terms: Mapping[str, int], dfs: DocumentFrequencies) -> dict[str, float]:
-    return {t: (1.0 + math.log(c)) * dfs.idf(t) for t, c in terms.items() if c > 0}
+    """Sublinear term frequency × IDF."""
+    log_n = math.log(dfs.n + dfs.prior + 1)
+    df = dfs.df
+    return {
+        t: (_LOG_TF[c] if c < 256 else 1.0 + math.log(c)) * (log_n - _log1(df.get(t, 0)))
+        for t, c in terms.items()
+        if c > 0
+    }
+
+
+@dataclass(frozen=True)
+class Vector:
+    """A weighted term vector with its norm, computed once and compared many times."""
+
+    weights: dict[str, float]
+    norm: float
+
+
+def vectorize(sig: Signature, dfs: DocumentFrequencies) -> Vector:
+    weights = weighted(sig.terms, dfs)
+    return Vector(weights, math.sqrt(sum(w * w for w in weights.values())))
+
+
+def cosine_vectors(a: Vector, b: Vector) -> float:
+    if not a.norm or not b.norm:
+        return 0.0
+    small, large = (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (b.weights, a.weights)
+    get = large.get
+    dot = sum(w * get(t, 0.0) for t, w in small.items())
+    return dot / (a.norm * b.norm) if dot > 0 else 0.0
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
