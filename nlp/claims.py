@@ -9,6 +9,7 @@ diacritics) and word uni- and bigrams (shared wording). Similarity is the mean o
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -106,13 +107,35 @@ def windows(text: str) -> list[str]:
     return out
 
 
+_WORDS = re.compile(r"\w+")
+# A text is compared sentence by sentence only if it shares at least this many word bigrams (and
+# this share of the claim's bigrams) with some claim: a cheap set test that skips unrelated text.
+MIN_SHARED_BIGRAMS = 2
+MIN_SHARED_SHARE = 0.15
+
+
+def _bigrams(folded: str) -> set[tuple[str, str]]:
+    words = _WORDS.findall(folded)
+    return set(itertools.pairwise(words))
+
+
 class ClaimIndex:
     """Vectors of the known claims; rebuilt in milliseconds when the claims change."""
 
     def __init__(self, claims: Sequence[KnownClaim] = ()) -> None:
         self.claims = list(claims)
+        self._claim_bigrams: list[set[tuple[str, str]]] = []
         if self.claims:
-            self._char, self._word = _vectors([fold(c.claim) for c in self.claims])
+            folded = [fold(c.claim) for c in self.claims]
+            self._char, self._word = _vectors(folded)
+            self._claim_bigrams = [_bigrams(f) for f in folded]
+
+    def _related(self, bigrams: set[tuple[str, str]]) -> bool:
+        for claim_bigrams in self._claim_bigrams:
+            shared = len(claim_bigrams & bigrams)
+            if shared >= MIN_SHARED_BIGRAMS and shared >= MIN_SHARED_SHARE * len(claim_bigrams):
+                return True
+        return False
 
     def __len__(self) -> int:
         return len(self.claims)
@@ -123,13 +146,19 @@ class ClaimIndex:
             return [None] * len(texts)
         owners: list[int] = []
         passages: list[str] = []
+        folded_passages: list[str] = []
         for i, text in enumerate(texts):
+            if not self._related(_bigrams(fast_fold(text))):
+                continue
             for window in windows(text):
-                owners.append(i)
-                passages.append(window)
+                folded = fast_fold(window)
+                if self._related(_bigrams(folded)):
+                    owners.append(i)
+                    passages.append(window)
+                    folded_passages.append(folded)
         if not passages:
             return [None] * len(texts)
-        char, word = _vectors([fast_fold(p) for p in passages])
+        char, word = _vectors(folded_passages)
         sim = np.asarray(((char @ self._char.T) + (word @ self._word.T)).todense()) / 2.0
         best_claim = sim.argmax(axis=1)
         best_sim = sim[np.arange(len(passages)), best_claim]

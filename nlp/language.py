@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from records.textfold import fold
+from nlp.matching import fast_fold
 
 _VI_LETTERS = frozenset("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 _VI_WORDS = frozenset(
@@ -110,7 +110,7 @@ def detect_language(text: str) -> str:
     if latin < 0.6 * letters:
         return "und"
     vi_letters = sum(1 for ch in sample if ch in _VI_LETTERS)
-    folded = [fold(w) for w in words]
+    folded = _WORD.findall(fast_fold(sample))
     vi_words = sum(1 for w in folded if w in _VI_WORDS)
     en_words = sum(1 for w in words if w in _EN_WORDS)
     if vi_letters >= max(2, 0.03 * letters) or (vi_words >= 2 and vi_words > 1.5 * en_words):

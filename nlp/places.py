@@ -6,6 +6,8 @@ module loads it and matches it on folded text in one pass (``nlp.matching.Phrase
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +85,8 @@ class Gazetteer:
                 continue  # a later occurrence: the first one (earliest, so in the title if any) decides
             seen.add((key, mention))
             candidates = self._resolve(mention, self._by_key[key])
+            if not candidates:
+                continue
             if any(a.unambiguous for a in candidates):
                 context = True
             found.append((start, mention, candidates))
@@ -101,22 +105,35 @@ class Gazetteer:
 
     @staticmethod
     def _resolve(mention: str, bucket: list[_Alias]) -> list[_Alias]:
-        """Keep the spellings that match the diacritics as written, when the text has diacritics."""
-        if len(bucket) == 1:
-            return bucket
+        """The places a mention can be: when it is written with diacritics, only the spellings that
+        match them ("diện Ban" is not "Điện Bàn"); without diacritics, every place of that spelling."""
         written = fold_phrase(mention) != " ".join(mention.lower().split())
-        if written:
-            exact = [a for a in bucket if _same_spelling(a, mention)]
-            if exact:
-                return exact
-        return bucket
+        if not written:
+            return bucket
+        return [a for a in bucket if _same_spelling(a, mention)]
+
+
+_OLD_TONE = re.compile(r"(o[àáảãạ]|o[èéẻẽẹ]|u[ỳýỷỹỵ])(?![^\W\d_])")
+
+
+def _tone_canonical(text: str) -> str:
+    """Lower case, single spaces, and the tone of "oa", "oe", "uy" at a word end on the first vowel
+    ("hoà" → "hòa", "thuỷ" → "thủy"): both placements are in common use."""
+
+    def move(match: re.Match[str]) -> str:
+        first, second = match.group(1)[0], match.group(1)[1]
+        base = unicodedata.normalize("NFD", second)
+        tone = base[1:] if len(base) > 1 else ""
+        return unicodedata.normalize("NFC", first + tone) + base[0]
+
+    return _OLD_TONE.sub(move, " ".join(text.lower().split()))
 
 
 def _same_spelling(alias: _Alias, mention: str) -> bool:
     """The mention ends with the place's name (or is the alias) exactly as the gazetteer writes it."""
-    written = " ".join(mention.lower().split())
-    name = " ".join(alias.place.name.lower().split())
-    return written == " ".join(alias.spelling.lower().split()) or written == name or written.endswith(" " + name)
+    written = _tone_canonical(mention)
+    name = _tone_canonical(alias.place.name)
+    return written == _tone_canonical(alias.spelling) or written == name or written.endswith(" " + name)
 
 
 def _to_mention(mention: str, candidates: list[_Alias], *, in_title: bool) -> PlaceMention:
@@ -177,7 +194,8 @@ def _local_aliases(raw: str, kind: str, district: str, distinctive: set[str], pr
     name = raw[3:] if needs_prefix else raw
     place = Place(name=name, kind=kind, district=district)
     unambiguous = fold_phrase(name) in distinctive
-    out = [_Alias(f"{p} {name}", place, unambiguous) for p in _LOCAL_PREFIXES]
+    prefixes = ("xa", "x.") if needs_prefix else _LOCAL_PREFIXES
+    out = [_Alias(f"{p} {name}", place, unambiguous) for p in prefixes]
     if not needs_prefix and fold_phrase(name) not in prefix_only:
         out.append(_Alias(name, place, unambiguous))
     return out

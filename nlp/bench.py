@@ -1,0 +1,109 @@
+"""Enrichment throughput beside underthesea ``word_tokenize`` alone, on the same corpus, in one run.
+
+Figures are characters per CPU-second of this process ("per core": everything here runs in one
+thread). The corpus is the sample sites' content (``sample_site.content``), every text made
+unique by a numbered prefix so no cache can skip work, repeated up to ``corpus_chars``; known
+claims are the sample hoaxes' claims when the content names them. The segmentation cache is
+disabled for the measurement: the ratio compares like with like.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nlp.claims import KnownClaim
+from nlp.enrich import Enricher
+from nlp.segment import Segmenter
+from records.identity import content_hash, item_id
+from records.schema import Item, SourceKind
+
+REPO = Path(__file__).resolve().parent.parent
+BATCH = 50
+
+
+def _sample_records() -> list[dict[str, Any]]:
+    from sample_site.content import load_items
+
+    return load_items()
+
+
+def build_corpus(corpus_chars: int) -> tuple[list[Item], list[KnownClaim]]:
+    """Items totalling about ``corpus_chars`` characters, and the known claims of the sample hoaxes."""
+    records = _sample_records()
+    claims: dict[str, KnownClaim] = {}
+    for rec in records:
+        claim = rec.get("claim")
+        if isinstance(claim, str) and claim and rec.get("is_hoax"):
+            claims.setdefault(claim, KnownClaim(claim_id=f"bench-{len(claims)}", claim=rec["text"][:300]))
+    items: list[Item] = []
+    total = 0
+    n = 0
+    while total < corpus_chars:
+        rec = records[n % len(records)]
+        text = f"Bản tin số {n}. {rec['text']}"
+        title = rec.get("title") or ""
+        url = f"https://bench.invalid/{n}"
+        items.append(
+            Item(id=item_id(url), url=url, content_hash=content_hash(title, text), source_id=str(rec["source_id"]),
+                 kind=SourceKind(rec["kind"]), title=title, text=text)
+        )
+        total += len(title) + len(text)
+        n += 1
+    return items, list(claims.values())
+
+
+def _cpu_seconds(fn: Callable[[], object]) -> tuple[float, float]:
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    fn()
+    return time.process_time() - cpu0, time.perf_counter() - wall0
+
+
+def run(corpus_chars: int = 2_000_000, *, models_dir: Path | None = None, config_dir: Path | None = None) -> dict:
+    """Measure enrichment and segmentation alone on the same corpus; returns the figures."""
+    from underthesea import word_tokenize
+
+    items, claims = build_corpus(corpus_chars)
+    chars = sum(len(i.title) + len(i.text) for i in items)
+    enricher = Enricher.load(models_dir=models_dir or REPO / "models", config_dir=config_dir or REPO / "config",
+                             claims=claims)
+    enricher.segmenter = Segmenter(cache_size=0)
+    enricher.enrich(items[:5])  # warm-up: lazy tables, first-call costs
+    word_tokenize("Khởi động.")
+
+    def segment_only() -> None:
+        for item in items:
+            for paragraph in f"{item.title}\n{item.text}".split("\n"):
+                if paragraph.strip():
+                    word_tokenize(paragraph, format="text")
+
+    def enrich_all() -> None:
+        for start in range(0, len(items), BATCH):
+            enricher.enrich(items[start : start + BATCH])
+
+    records = [{"id": i.id, "title": i.title, "text": i.text, "kind": str(i.kind)} for i in items]
+
+    def analyse_only() -> None:  # everything but segmentation (the `mediawatch analyze` path)
+        for start in range(0, len(records), BATCH):
+            enricher.analyze_many(records[start : start + BATCH])
+
+    seg_cpu, seg_wall = _cpu_seconds(segment_only)
+    enr_cpu, enr_wall = _cpu_seconds(enrich_all)
+    rest_cpu, _rest_wall = _cpu_seconds(analyse_only)
+    seg_rate = chars / seg_cpu
+    enr_rate = chars / enr_cpu
+    return {
+        "corpus_chars": chars,
+        "corpus_items": len(items),
+        "known_claims": len(claims),
+        "segmentation_chars_per_s_per_core": round(seg_rate),
+        "enrichment_chars_per_s_per_core": round(enr_rate),
+        "enrichment_to_segmentation_ratio": round(enr_rate / seg_rate, 3),
+        "enrichment_without_segmentation_chars_per_s_per_core": round(chars / rest_cpu),
+        "segmentation_cpu_s": round(seg_cpu, 2),
+        "enrichment_cpu_s": round(enr_cpu, 2),
+        "enrichment_wall_s": round(enr_wall, 2),
+        "segmentation_wall_s": round(seg_wall, 2),
+    }
