@@ -1,7 +1,9 @@
 """Build the labelled JSONL sets from their compact source files (authoring aid; the JSONL files are the data).
 
-Source format: blocks introduced by a header line ``# label=1 | kind=... | topics=a,b | reg=social``,
-followed by one example per line; `` // `` separates an optional title from the body. Lines are
+Source format: blocks introduced by a header line ``# label=1 | kind=... | reg=social``, followed by one
+example per line; `` // `` separates an optional title from the body. In topic files (header
+``label=topics``) each line starts with its topics in brackets, abbreviated: ``[dis,inf] text``
+(``[]`` = none of the eleven topics). Lines are
 assigned ``train`` / ``dev`` / ``test`` by a hash of their folded text, so the split is stable when
 examples are added or reordered.
 
@@ -35,6 +37,21 @@ HARD_NEGATIVE_KINDS = frozenset(
 )
 
 
+TOPIC_ABBREVIATIONS = {
+    "dis": "disaster",
+    "acc": "accident",
+    "ord": "public_order",
+    "hea": "health",
+    "edu": "education",
+    "lan": "land",
+    "env": "environment",
+    "eco": "economy",
+    "tou": "tourism_culture",
+    "inf": "infrastructure",
+    "gov": "governance",
+}
+
+
 def has_diacritics(text: str) -> bool:
     return any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", text)) or "đ" in text.lower()
 
@@ -51,6 +68,10 @@ def parse(paths: list[Path], prefix: str, task: str) -> list[dict[str, Any]]:
             if line.startswith("#"):
                 header = dict(part.strip().split("=", 1) for part in line[1:].split("|"))
                 continue
+            topics: list[str] | None = None
+            if header["label"] == "topics":
+                tags, _, line = line[1:].partition("] ")
+                topics = [TOPIC_ABBREVIATIONS[t.strip()] for t in tags.split(",") if t.strip()]
             title, _, body = line.partition(" // ") if " // " in line else ("", "", line)
             key = dedup_key(f"{title}\n{body}")
             if key in seen:
@@ -62,16 +83,14 @@ def parse(paths: list[Path], prefix: str, task: str) -> list[dict[str, Any]]:
                 "id": "",
                 "title": title,
                 "text": body,
-                "label": task if positive else f"not_{task}",
+                "label": topics if topics is not None else (task if positive else f"not_{task}"),
                 "kind": kind,
-                "hard_negative": (not positive) and kind in HARD_NEGATIVE_KINDS,
+                "hard_negative": topics is None and (not positive) and kind in HARD_NEGATIVE_KINDS,
                 "register": header.get("reg", ""),
                 "diacritics": has_diacritics(line),
                 "split": split_of(key),
                 "source": "mediawatch-authored",
             }
-            if header.get("topics"):
-                rec["topics"] = [t for t in header["topics"].split(",") if t]
             records.append(rec)
     for i, rec in enumerate(records, 1):
         rec["id"] = f"{prefix}-{i:04d}"
