@@ -266,3 +266,72 @@ MATRIX: list[Row] = [
     page("GET", "/audit", admin=200, analyst=200, board=403, unit=403),
     page("GET", "/audit/export.csv", admin=200, analyst=200, board=403, unit=403),
 ]
+
+# -- alerts, alert rules, silences and policy watch (H8: triage_api/routers/alerts.py, policies.py) ----------------
+_ALERT = {"alert_id": "al-does-not-exist"}
+_SILENCE = {"silence_id": "silence-does-not-exist"}
+_POLICY = {"policy_id": "pol-does-not-exist"}
+_POLICY_BODY = {
+    "title": "Dự thảo quy định học phí",
+    "keywords": ["học phí"],
+    "opens": "2026-11-01",
+    "closes": "2026-12-31",
+}
+MATRIX += [
+    readers("GET", "/api/v1/alerts"),
+    readers("GET", "/api/v1/alerts/silences"),
+    staff("POST", "/api/v1/alerts/silences", json={"until": "2030-01-01T00:00:00+00:00", "scope": "all"}),
+    staff("DELETE", "/api/v1/alerts/silences/{silence_id}", ok=404, params=_SILENCE),
+    readers("GET", "/api/v1/alerts/{alert_id}", ok=404, params=_ALERT),
+    staff("POST", "/api/v1/alerts/{alert_id}/ack", ok=404, params=_ALERT, json={}),
+    staff("POST", "/api/v1/alerts/{alert_id}/resend", ok=404, params=_ALERT, json={}),
+    readers("GET", "/api/v1/alert-rules"),
+    readers("GET", "/api/v1/alert-rules/{rule_id}", ok=404),
+    admins(
+        "PUT",
+        "/api/v1/alert-rules/{rule_id}",
+        params={"rule_id": "matrix-rule"},
+        json={"rule": {"name": "Quy tắc thử"}},
+    ),
+    admins("DELETE", "/api/v1/alert-rules/{rule_id}", ok=404),
+    readers("GET", "/api/v1/policies"),
+    staff("POST", "/api/v1/policies", ok=201, json=_POLICY_BODY),
+    readers("GET", "/api/v1/policies/{policy_id}", ok=404, params=_POLICY),
+    staff("DELETE", "/api/v1/policies/{policy_id}", ok=404, params=_POLICY),
+    page("GET", "/alerts", admin=200, analyst=200, board=200, unit=403),
+    page("GET", "/alerts/rules", admin=200, analyst=200, board=200, unit=403),
+    page("GET", "/alerts/{alert_id}", params=_ALERT, admin=404, analyst=404, board=404, unit=403),
+    page(
+        "POST",
+        "/alerts/rules",
+        data={"rule_text": "id: matrix-rule\nname: Quy tắc thử\n"},
+        admin=303,
+        analyst=403,
+        board=403,
+        unit=403,
+    ),
+    page("POST", "/alerts/silences", data={"hours": "2", "scope": "all"}, admin=303, analyst=303, board=403, unit=403),
+    page(
+        "POST",
+        "/alerts/silences/{silence_id}/delete",
+        params=_SILENCE,
+        data={},
+        admin=404,
+        analyst=404,
+        board=403,
+        unit=403,
+    ),
+    page("POST", "/alerts/{alert_id}/ack", params=_ALERT, data={}, admin=404, analyst=404, board=403, unit=403),
+    page("POST", "/alerts/{alert_id}/resend", params=_ALERT, data={}, admin=404, analyst=404, board=403, unit=403),
+    page("GET", "/policies", admin=200, analyst=200, board=200, unit=403),
+    page(
+        "POST",
+        "/policies",
+        data={"title": "Dự thảo phí đỗ xe", "keywords": "phí đỗ xe", "opens": "2026-11-01", "closes": "2026-12-01"},
+        admin=303,
+        analyst=303,
+        board=403,
+        unit=403,
+    ),
+    page("GET", "/policies/{policy_id}", params=_POLICY, admin=404, analyst=404, board=404, unit=403),
+]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from access_matrix import MATRIX, ROLES, Row
-from conftest import ROLE_USERS
+from api_seed import ROLE_USERS
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
@@ -41,7 +41,7 @@ def test_every_row_names_every_role():
 
 @pytest.fixture(scope="module")
 def matrix_app(tmp_path_factory, seed) -> FastAPI:
-    from conftest import NOW, SECRET, Clock
+    from api_seed import NOW, SECRET, Clock
 
     from mediawatch.settings import REPO_ROOT, Settings
     from triage_api.app import create_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import SECRET
+from api_seed import SECRET
 
 
 def test_page_size_above_200_is_refused(client, auth):

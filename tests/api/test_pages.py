@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROLE_USERS
+from api_seed import ROLE_USERS
 
 
 def _csrf(html: str) -> str:
