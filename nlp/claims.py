@@ -127,7 +127,9 @@ class ClaimIndex:
         self._claim_bigrams: list[set[tuple[str, str]]] = []
         if self.claims:
             folded = [fold(c.claim) for c in self.claims]
-            self._char, self._word = _vectors(folded)
+            char, word = _vectors(folded)
+            # Transposed once here, not on every comparison.
+            self._char_t, self._word_t = char.T.tocsr(), word.T.tocsr()
             self._claim_bigrams = [_bigrams(f) for f in folded]
 
     def _related(self, bigrams: set[tuple[str, str]]) -> bool:
@@ -159,7 +161,7 @@ class ClaimIndex:
         if not passages:
             return [None] * len(texts)
         char, word = _vectors(folded_passages)
-        sim = np.asarray(((char @ self._char.T) + (word @ self._word.T)).todense()) / 2.0
+        sim = np.asarray(((char @ self._char_t) + (word @ self._word_t)).todense()) / 2.0
         best_claim = sim.argmax(axis=1)
         best_sim = sim[np.arange(len(passages)), best_claim]
         out: list[ClaimMatch | None] = [None] * len(texts)

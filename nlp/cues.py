@@ -43,7 +43,7 @@ class CueSet:
     """All cue groups, matched together."""
 
     def __init__(self, groups: dict[str, CueGroup], phrases: dict[str, list[str]],
-                 patterns: dict[str, list[re.Pattern[str]]], version: str) -> None:
+                 patterns: dict[str, list[tuple[re.Pattern[str] | None, re.Pattern[str]]]], version: str) -> None:
         self.groups = groups
         self.version = version
         self._phrase_groups: dict[str, list[str]] = {}
@@ -62,7 +62,9 @@ class CueSet:
         for group, regexes in self._patterns.items():
             if group in first:
                 continue
-            for regex in regexes:
+            for guard, regex in regexes:
+                if guard is not None and guard.search(text.folded) is None:
+                    continue
                 match = regex.search(text.folded)
                 if match:
                     first[group] = text.original_span(match.start(), match.end())
@@ -81,6 +83,13 @@ def _shorten(evidence: str, limit: int = 80) -> str:
     return evidence if len(evidence) <= limit else evidence[: limit - 1] + "…"
 
 
+def _pattern(spec: str | dict[str, str]) -> tuple[re.Pattern[str] | None, re.Pattern[str]]:
+    """A pattern, optionally with a cheap ``guard`` regex that must match first (speed only)."""
+    if isinstance(spec, str):
+        return None, re.compile(spec)
+    return (re.compile(spec["guard"]) if spec.get("guard") else None), re.compile(spec["pattern"])
+
+
 def load_cues(path: Path | None = None) -> CueSet:
     """Load cue groups from YAML (default ``nlp/cues.yaml``); ``ConfigError`` when malformed."""
     path = path or DEFAULT_CUES
@@ -88,7 +97,7 @@ def load_cues(path: Path | None = None) -> CueSet:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         groups: dict[str, CueGroup] = {}
         phrases: dict[str, list[str]] = {}
-        patterns: dict[str, list[re.Pattern[str]]] = {}
+        patterns: dict[str, list[tuple[re.Pattern[str] | None, re.Pattern[str]]]] = {}
         for name, spec in data["groups"].items():
             kind = str(spec["kind"])
             if kind not in KINDS:
@@ -98,7 +107,7 @@ def load_cues(path: Path | None = None) -> CueSet:
                 raise ValueError(f"group {name}: weight {weight} outside [0, 1]")
             groups[name] = CueGroup(name, kind, weight, str(spec["label"]), tuple(spec.get("requires", ())))
             phrases[name] = [str(p) for p in spec.get("phrases", [])]
-            patterns[name] = [re.compile(p) for p in spec.get("patterns", [])]
+            patterns[name] = [_pattern(p) for p in spec.get("patterns", [])]
         for group in groups.values():
             unknown = [r for r in group.requires if r not in groups]
             if unknown:

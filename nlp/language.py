@@ -96,6 +96,8 @@ _EN_WORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"[^\W\d_]+")
+_VI_LETTER_RE = re.compile("[" + "".join(sorted(_VI_LETTERS)) + "]")
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024f" + "".join(sorted(_VI_LETTERS)) + "]")
 _SAMPLE = 4000
 
 
@@ -106,10 +108,9 @@ def detect_language(text: str) -> str:
     if not words:
         return "und"
     letters = sum(len(w) for w in words)
-    latin = sum(1 for w in words for ch in w if ch < "\u0250" or ch in _VI_LETTERS)
-    if latin < 0.6 * letters:
+    if len(_NON_LATIN_LETTER.findall(sample)) > 0.4 * letters:
         return "und"
-    vi_letters = sum(1 for ch in sample if ch in _VI_LETTERS)
+    vi_letters = len(_VI_LETTER_RE.findall(sample))
     folded = _WORD.findall(fast_fold(sample))
     vi_words = sum(1 for w in folded if w in _VI_WORDS)
     en_words = sum(1 for w in words if w in _EN_WORDS)

@@ -1,0 +1,40 @@
+"""Offline language id and the cached segmenter."""
+
+import pytest
+
+from nlp.language import detect_language
+from nlp.segment import Segmenter
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Mưa lũ ở Đại Lộc, người dân sơ tán", "vi"),
+        ("mua lu o dai loc, nguoi dan khong the di lai", "vi"),
+        ("The flood in Quang Nam was severe and the people are affected", "en"),
+        ("洪水很严重，居民撤离", "und"),
+        ("Наводнение в провинции", "und"),
+        ("", "und"),
+        ("12345 !!! ...", "und"),
+    ],
+)
+def test_detect_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_segmenter_joins_words_and_caches_repeated_paragraphs() -> None:
+    seg = Segmenter(cache_size=8)
+    text = "Người dân Đại Lộc sơ tán.\n\nNgười dân Đại Lộc sơ tán."
+    out = seg.segment(text)
+    lines = out.split("\n")
+    assert len(lines) == 2 and lines[0] == lines[1]
+    assert "Người_dân" in lines[0] and "Đại_Lộc" in lines[0]
+    assert (seg.misses, seg.hits) == (1, 1)
+    assert seg.segment("") == ""
+
+
+def test_segmenter_cache_is_bounded() -> None:
+    seg = Segmenter(cache_size=2)
+    for text in ["Một câu.", "Hai câu.", "Ba câu.", "Một câu."]:
+        seg.segment(text)
+    assert seg.misses == 4
