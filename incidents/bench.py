@@ -100,7 +100,7 @@ def pair_scores(truth: dict[str, int], found: dict[str, str]) -> tuple[float, fl
     return precision, recall
 
 
-def run(n_items: int = 10_000, batch_size: int = 100) -> dict[str, float | int | str]:
+def run(n_items: int = 5_000, batch_size: int = 100) -> dict[str, float | int | str]:
     start = datetime(2026, 10, 18, tzinfo=UTC)
     items, story_of = generate(n_items, start=start)
     with tempfile.TemporaryDirectory() as tmp:
