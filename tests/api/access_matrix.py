@@ -335,3 +335,19 @@ MATRIX += [
     ),
     page("GET", "/policies/{policy_id}", params=_POLICY, admin=404, analyst=404, board=404, unit=403),
 ]
+
+# -- collection (H2: triage_api/routers/sources.py, push.py) ---------------------------------------------------------
+MATRIX += [
+    readers("GET", "/api/v1/sources"),
+    readers("GET", "/api/v1/sources/{source_id}", ok=404, params={"source_id": "source-does-not-exist"}),
+    row(
+        "POST",
+        "/api/v1/push",
+        json={"text": "Tin chuyển tiếp từ Zalo: cảnh báo lừa đảo", "channel": "zalo"},
+        anonymous=401,
+        admin=200,
+        analyst=200,
+        board=403,
+        unit=200,
+    ),
+]
