@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: $(STAMP) ## Crawl the bundled sample sites, enrich, store, detect, route, alert, report; serve http://127.0.0.1:8000
 	@mkdir -p var
-	$(VENV)/bin/mediawatch --db $(DB) demo
+	@rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(VENV)/bin/mediawatch --db $(DB) demo --out var
 
 browser-deps: ## Install Debian's Chromium for the browser tests (needs root and apt)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
