@@ -16,13 +16,26 @@ NO_FILTER = RelevanceFilter.from_names(["Quảng Nam"])
 
 def test_slow_failing_redirecting_and_bombing_hosts(mock_site: MockSite, store, crawl_settings):
     registry = parse_registry(
-        {"sources": [{"id": "hazards", "name": "Hazards", "kind": "press", "method": "rss",
-                      "url": mock_site.url("/hazards.rss")}]}
-    )  # fmt: skip
+        {
+            "sources": [
+                {
+                    "id": "hazards",
+                    "name": "Hazards",
+                    "kind": "press",
+                    "method": "rss",
+                    "url": mock_site.url("/hazards.rss"),
+                }
+            ]
+        }
+    )
     report = collect_once(
-        registry, sink=store.upsert_items, store=store, settings=crawl_settings, relevance=NO_FILTER,
+        registry,
+        sink=store.upsert_items,
+        store=store,
+        settings=crawl_settings,
+        relevance=NO_FILTER,
         options=fast_options(scrapy={"DOWNLOAD_MAXSIZE": 2 * 1024 * 1024}, max_bytes=2 * 1024 * 1024),
-    )  # fmt: skip
+    )
     rep = report.sources["hazards"]
     paths = mock_site.paths()
     # retried once with back-off, then counted as failed (5xx and timeout alike)
@@ -48,16 +61,30 @@ def test_slow_failing_redirecting_and_bombing_hosts(mock_site: MockSite, store, 
 
 def test_a_source_that_keeps_failing_is_reported_as_failing(mock_site: MockSite, store, crawl_settings):
     registry = parse_registry(
-        {"sources": [
-            {"id": "down", "name": "Trang lỗi", "kind": "official", "method": "rss", "url": mock_site.url("/fail/feed.rss"),
-             "schedule": {"interval": 10, "min": 5, "max": 60}},
-            {"id": "evil", "name": "XML độc", "kind": "press", "method": "rss", "url": mock_site.url("/evil.rss")},
-        ]}
-    )  # fmt: skip
+        {
+            "sources": [
+                {
+                    "id": "down",
+                    "name": "Trang lỗi",
+                    "kind": "official",
+                    "method": "rss",
+                    "url": mock_site.url("/fail/feed.rss"),
+                    "schedule": {"interval": 10, "min": 5, "max": 60},
+                },
+                {"id": "evil", "name": "XML độc", "kind": "press", "method": "rss", "url": mock_site.url("/evil.rss")},
+            ]
+        }
+    )
     intervals = []
     for _ in range(FAILING_AFTER):
-        report = collect_once(registry, sink=store.upsert_items, store=store, settings=crawl_settings,
-                              options=fast_options(), relevance=NO_FILTER)  # fmt: skip
+        report = collect_once(
+            registry,
+            sink=store.upsert_items,
+            store=store,
+            settings=crawl_settings,
+            options=fast_options(),
+            relevance=NO_FILTER,
+        )
         assert report.sources["down"].failed
         intervals.append(load_health(store, "down").interval_minutes)
     health = load_health(store, "down")

@@ -21,21 +21,55 @@ def registry_for(site: MockSite):
     return parse_registry(
         {
             "sources": [
-                {"id": "bqn", "name": "Báo Quảng Nam", "kind": "press", "method": "rss",
-                 "url": site.url("/bqn/feed.rss")},
-                {"id": "portal", "name": "Cổng TTĐT tỉnh", "kind": "official", "method": "listing",
-                 "url": site.url("/portal/tin-tuc/index.html"), "article_pattern": r"/tin-tuc/[a-z0-9-]+-\d+\.html$"},
-                {"id": "national", "name": "Báo toàn quốc", "kind": "press", "method": "sitemap", "national": True,
-                 "url": site.url("/sitemap_index.xml"), "article_pattern": "/thoi-su/"},
-                {"id": "legacy", "name": "Trang bảng mã cũ", "kind": "official", "method": "rss",
-                 "url": site.url("/legacy/feed.rss")},
-                {"id": "zalo", "name": "Kênh Zalo OA", "kind": "social", "method": "rss",
-                 "url": site.url("/social/channel.rss"), "fetch_articles": False},
-                {"id": "fb-export", "name": "Trang cộng đồng", "kind": "social", "method": "export",
-                 "url": str(RESOURCES / "social" / "export.json")},
+                {
+                    "id": "bqn",
+                    "name": "Báo Quảng Nam",
+                    "kind": "press",
+                    "method": "rss",
+                    "url": site.url("/bqn/feed.rss"),
+                },
+                {
+                    "id": "portal",
+                    "name": "Cổng TTĐT tỉnh",
+                    "kind": "official",
+                    "method": "listing",
+                    "url": site.url("/portal/tin-tuc/index.html"),
+                    "article_pattern": r"/tin-tuc/[a-z0-9-]+-\d+\.html$",
+                },
+                {
+                    "id": "national",
+                    "name": "Báo toàn quốc",
+                    "kind": "press",
+                    "method": "sitemap",
+                    "national": True,
+                    "url": site.url("/sitemap_index.xml"),
+                    "article_pattern": "/thoi-su/",
+                },
+                {
+                    "id": "legacy",
+                    "name": "Trang bảng mã cũ",
+                    "kind": "official",
+                    "method": "rss",
+                    "url": site.url("/legacy/feed.rss"),
+                },
+                {
+                    "id": "zalo",
+                    "name": "Kênh Zalo OA",
+                    "kind": "social",
+                    "method": "rss",
+                    "url": site.url("/social/channel.rss"),
+                    "fetch_articles": False,
+                },
+                {
+                    "id": "fb-export",
+                    "name": "Trang cộng đồng",
+                    "kind": "social",
+                    "method": "export",
+                    "url": str(RESOURCES / "social" / "export.json"),
+                },
             ]
         }
-    )  # fmt: skip
+    )
 
 
 PLACES = ["Quảng Nam", "Đại Lộc", "Hội An", "Tam Kỳ", "Núi Thành", "Đăk Mi", "Vu Gia"]
@@ -44,9 +78,13 @@ PLACES = ["Quảng Nam", "Đại Lộc", "Hội An", "Tam Kỳ", "Núi Thành", 
 def test_collects_every_article_once_politely_and_loses_nothing(mock_site, store, crawl_settings):
     registry = registry_for(mock_site)
     report = collect_once(
-        registry, sink=store.upsert_items, store=store, settings=crawl_settings,
-        options=fast_options(), relevance=RelevanceFilter.from_names(PLACES),
-    )  # fmt: skip
+        registry,
+        sink=store.upsert_items,
+        store=store,
+        settings=crawl_settings,
+        options=fast_options(),
+        relevance=RelevanceFilter.from_names(PLACES),
+    )
     paths = mock_site.paths()
 
     # robots.txt obeyed: fetched once, nothing under /private/ requested (listed by the feed and the portal)
@@ -77,8 +115,10 @@ def test_collects_every_article_once_politely_and_loses_nothing(mock_site, store
     # official listing with pagination: three notices, the duplicate link fetched once
     portal = sorted(i.url for i in items.values() if i.source_id == "portal")
     assert [u.rsplit("/", 1)[1] for u in portal] == [
-        "ho-tro-ngu-dan-20003.html", "lay-y-kien-du-thao-20002.html", "thong-bao-xa-lu-20001.html",
-    ]  # fmt: skip
+        "ho-tro-ngu-dan-20003.html",
+        "lay-y-kien-du-thao-20002.html",
+        "thong-bao-xa-lu-20001.html",
+    ]
     assert sum(p.startswith("/portal/tin-tuc/thong-bao-xa-lu-20001.html") for p in paths) == 1
     # legacy encodings repaired to the same Unicode text; the unreadable page quarantined with a reason
     legacy = {i.url.rsplit("/", 1)[1]: i for i in items.values() if i.source_id == "legacy"}
@@ -108,9 +148,13 @@ def test_collects_every_article_once_politely_and_loses_nothing(mock_site, store
     # a second run fetches no article again: lastmod / validators / seen state
     mock_site.requests.clear()
     again = collect_once(
-        registry, sink=store.upsert_items, store=store, settings=crawl_settings,
-        options=fast_options(), relevance=RelevanceFilter.from_names(PLACES),
-    )  # fmt: skip
+        registry,
+        sink=store.upsert_items,
+        store=store,
+        settings=crawl_settings,
+        options=fast_options(),
+        relevance=RelevanceFilter.from_names(PLACES),
+    )
     article_hits = [p for p in mock_site.paths() if p.endswith(".html") and "index" not in p]
     not_modified = [h for _, p, h in mock_site.requests if p in article_hits and "If-None-Match" in h]
     assert len(article_hits) == len(not_modified)  # only conditional requests, answered 304

@@ -39,25 +39,44 @@ def test_csv_export_and_malformed_files() -> None:
 
 
 def test_import_file_stores_posts_and_quarantines_bad_rows(store, crawl_settings) -> None:
-    source = Source(id="fb", name="Trang cộng đồng", kind=SourceKind.social, method=Method.export,
-                    url=str(SOCIAL / "export.json"))  # fmt: skip
-    report = import_file(SOCIAL / "export.json", source, sink=store.upsert_items, store=store,
-                         settings=crawl_settings, relevance=RelevanceFilter.from_names([]))  # fmt: skip
+    source = Source(
+        id="fb", name="Trang cộng đồng", kind=SourceKind.social, method=Method.export, url=str(SOCIAL / "export.json")
+    )
+    report = import_file(
+        SOCIAL / "export.json",
+        source,
+        sink=store.upsert_items,
+        store=store,
+        settings=crawl_settings,
+        relevance=RelevanceFilter.from_names([]),
+    )
     counts = report.sources["fb"].counts
     assert (counts.fetched, counts.new, counts.quarantined) == (5, 3, 2)
     items = list(store.iter_items(ItemQuery()))
     assert {i.provenance.method for i in items} == {"export"} and all(i.kind == "social" for i in items)
-    again = import_file(SOCIAL / "export.json", source, sink=store.upsert_items, store=store,
-                        settings=crawl_settings, relevance=RelevanceFilter.from_names([]))  # fmt: skip
+    again = import_file(
+        SOCIAL / "export.json",
+        source,
+        sink=store.upsert_items,
+        store=store,
+        settings=crawl_settings,
+        relevance=RelevanceFilter.from_names([]),
+    )
     assert again.sources["fb"].counts.new == 0 and again.sources["fb"].counts.unchanged == 3
 
 
 def test_push_payload_becomes_an_item() -> None:
     item = item_from_push(
-        {"text": "Tin nhắn chuyển tiếp: Đập thủy điện Sông Tranh 2 bị vỡ?", "channel": "zalo",
-         "url": "https://zalo.me/s/123?zarsrc=10", "reactions": 3, "shares": 4, "created_time": "2024-10-28T09:00:00+07:00"},
+        {
+            "text": "Tin nhắn chuyển tiếp: Đập thủy điện Sông Tranh 2 bị vỡ?",
+            "channel": "zalo",
+            "url": "https://zalo.me/s/123?zarsrc=10",
+            "reactions": 3,
+            "shares": 4,
+            "created_time": "2024-10-28T09:00:00+07:00",
+        },
         received_by="can-bo-so-ttt",
-    )  # fmt: skip
+    )
     assert item.url == "https://zalo.me/s/123" and item.reach == 7 and item.kind == "social"
     assert item.provenance.method == "push" and item.provenance.crawler_run == "push:can-bo-so-ttt:zalo"
     assert item.published_at is not None and item.published_at.hour == 2
@@ -67,9 +86,16 @@ def test_push_payload_becomes_an_item() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [{}, {"text": ""}, {"text": "x", "kind": "rumour"}, {"text": "x", "reactions": -1},
-     {"text": "x", "url": "javascript:alert(1)"}, {"text": "x", "created_time": "hôm qua"}, []],
-)  # fmt: skip
+    [
+        {},
+        {"text": ""},
+        {"text": "x", "kind": "rumour"},
+        {"text": "x", "reactions": -1},
+        {"text": "x", "url": "javascript:alert(1)"},
+        {"text": "x", "created_time": "hôm qua"},
+        [],
+    ],
+)
 def test_bad_push_payloads_are_input_errors(payload) -> None:
     with pytest.raises(InputError):
         item_from_push(payload, received_by="a")
@@ -77,7 +103,9 @@ def test_bad_push_payloads_are_input_errors(payload) -> None:
 
 def test_push_with_unreadable_text_is_refused() -> None:
     with pytest.raises(TextRepairError):
-        item_from_push({"text": "Qu\ufffd\ufffdng Nam th\ufffd\ufffdng b\ufffd\ufffdo \ufffd\ufffd\ufffd"}, received_by="a")
+        item_from_push(
+            {"text": "Qu\ufffd\ufffdng Nam th\ufffd\ufffdng b\ufffd\ufffdo \ufffd\ufffd\ufffd"}, received_by="a"
+        )
 
 
 def test_relevance_filter_records_why() -> None:

@@ -13,7 +13,7 @@ from crawlers.errors import TextRepairError
 from crawlers.textrepair import decode_html, foreign_chars, prepare_html, repair_text, syllable_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "resources" / "crawlers"))
-from make_pages import to_cp1258, to_tcvn3, to_vni  # noqa: E402
+from make_pages import to_cp1258, to_tcvn3, to_vni
 
 SENTENCES = [
     "Tỉnh Quảng Nam thông báo về tình hình mưa lũ tại huyện Đại Lộc, người dân được sơ tán.",
@@ -44,8 +44,10 @@ def test_legacy_encodings_are_converted_back(sentence: str, label: str, encode) 
     assert foreign_chars(garbled)
     repaired = repair_text(garbled)
     # TCVN3 has no codes for toned capitals (a capitals font reuses the lower-case codes)
-    expected = sentence if label != "TCVN3" else "".join(
-        c.lower() if c not in "TQNĐHVB" and unicodedata.normalize("NFD", c) != c else c for c in sentence
+    expected = (
+        sentence
+        if label != "TCVN3"
+        else "".join(c.lower() if c not in "TQNĐHVB" and unicodedata.normalize("NFD", c) != c else c for c in sentence)
     )
     assert repaired.text == expected
     assert any(label in fix for fix in repaired.fixes)
