@@ -56,6 +56,7 @@ from store.sqlite_schema import SCHEMA
 SCHEMA_VERSION = "1"
 BATCH_SIZE = 1000  # items per write transaction (measured sweet spot for FTS5 under WAL)
 BUSY_TIMEOUT_MS = 30_000
+DENSE_MATCHES = 2_000  # above this many matches, pages walk the time index instead of sorting matches
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 _INTERVAL_US = {"hour": 3_600_000_000, "day": 86_400_000_000}
@@ -404,22 +405,11 @@ class SQLiteStore(Store):
         mode = f"items-{order}"
         cursor = decode_cursor(query.cursor, kind=mode) if query.cursor else None
         where, params = self._filters(query, tq)
-        if order == "relevance" and tq is not None:
-            tier_sql = (
-                "((i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)) * 2"
-                " + (i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)))"
-            )
-            tier_params: list[Any] = [_fts_expr("exact", tq.exact), _fts_expr("title", tq.folded)]
-        else:
-            tier_sql, tier_params = "0", []
         with self._read() as conn:
             if cursor is None:
                 snap = conn.execute("SELECT coalesce(max(rowid), 0) FROM items").fetchone()[0]
-                total = conn.execute(
-                    f"SELECT count(*) FROM items i{self._where_sql(where)}",
-                    params,  # same snapshot as snap
-                ).fetchone()[0]
-                after: list[Any] | None = None
+                total = self._count(conn, query, tq, where, params)  # same snapshot as snap
+                after: list[int] | None = None
             else:
                 try:
                     snap, total = int(cursor["snap"]), int(cursor["total"])
@@ -427,28 +417,14 @@ class SQLiteStore(Store):
                 except (KeyError, TypeError, ValueError) as exc:
                     raise InputError("invalid page cursor") from exc
             page_where = [*where, "i.rowid <= ?"]
-            page_params = [*tier_params, *params, snap]
-            if order == "relevance":
-                keyset = ""
-                if after is not None:
-                    keyset = " WHERE (tier, t, r) < (?, ?, ?)"
-                    page_params += after
-                sql = (
-                    f"WITH m AS (SELECT i.rowid AS r, i.sort_time AS t, {tier_sql} AS tier FROM items i"
-                    f"{self._where_sql(page_where)}),"
-                    f" p AS (SELECT r, t, tier FROM m{keyset} ORDER BY tier DESC, t DESC, r DESC LIMIT ?)"
-                    " SELECT p.r, p.t, p.tier, items.doc FROM p JOIN items ON items.rowid = p.r"
-                    " ORDER BY p.tier DESC, p.t DESC, p.r DESC"
-                )
-            else:  # newest: walk the sort_time index backwards
-                if after is not None:
-                    page_where.append("(i.sort_time, i.rowid) < (?, ?)")
-                    page_params += after[1:]
-                sql = (
-                    f"SELECT i.rowid, i.sort_time, 0, i.doc FROM items i{self._where_sql(page_where)}"
-                    " ORDER BY i.sort_time DESC, i.rowid DESC LIMIT ?"
-                )
-            rows = conn.execute(sql, [*page_params, query.limit + 1]).fetchall()
+            page_params = [*params, snap]
+            # Many matches: walk the time index newest first and stop at the page (early exit);
+            # few matches: fetch them all by rowid and sort.
+            dense = total > DENSE_MATCHES
+            if order == "relevance" and tq is not None:
+                rows = self._relevance_page(conn, tq, page_where, page_params, after, query.limit + 1, dense=dense)
+            else:
+                rows = self._newest_page(conn, page_where, page_params, after, query.limit + 1, dense=dense)
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         next_cursor = None
@@ -456,6 +432,81 @@ class SQLiteStore(Store):
             last = rows[-1]
             next_cursor = encode_cursor({"k": mode, "snap": snap, "total": total, "after": [last[2], last[1], last[0]]})
         return Page[Item](items=[Item.model_validate_json(r[3]) for r in rows], next_cursor=next_cursor, total=total)
+
+    def _count(
+        self, conn: sqlite3.Connection, query: ItemQuery, tq: TextQuery | None, where: list[str], params: list[Any]
+    ) -> int:
+        if tq is not None and not tq.empty and len(where) == 1:  # text only: the FTS index alone can count
+            return int(conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", params).fetchone()[0])
+        return int(conn.execute(f"SELECT count(*) FROM items i{self._where_sql(where)}", params).fetchone()[0])
+
+    def _newest_page(
+        self,
+        conn: sqlite3.Connection,
+        where: list[str],
+        params: list[Any],
+        after: list[int] | None,
+        limit: int,
+        *,
+        dense: bool,
+        tier: int = 0,
+    ) -> list[tuple[Any, ...]]:
+        conds, values = list(where), list(params)
+        if after is not None:
+            conds.append("(i.sort_time, i.rowid) < (?, ?)")
+            values += after[1:]
+        hint = " INDEXED BY items_sort_time" if dense else ""
+        sql = (
+            f"SELECT i.rowid, i.sort_time, {int(tier)}, i.doc FROM items i{hint}{self._where_sql(conds)}"
+            " ORDER BY i.sort_time DESC, i.rowid DESC LIMIT ?"
+        )
+        return conn.execute(sql, [*values, limit]).fetchall()
+
+    def _relevance_page(
+        self,
+        conn: sqlite3.Connection,
+        tq: TextQuery,
+        where: list[str],
+        params: list[Any],
+        after: list[int] | None,
+        limit: int,
+        *,
+        dense: bool,
+    ) -> list[tuple[Any, ...]]:
+        """Tiers 3..0 (2 points: every term with its exact diacritics; 1 point: every term in the
+        title), newest first within a tier; the keyset is (tier, sort_time, rowid)."""
+        exact_sub = "i.rowid {} (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
+        exact_expr, title_expr = _fts_expr("exact", tq.exact), _fts_expr("title", tq.folded)
+        if not dense:
+            tier_sql = f"(({exact_sub.format('IN')}) * 2 + ({exact_sub.format('IN')}))"
+            keyset, values = "", [exact_expr, title_expr, *params]
+            if after is not None:
+                keyset = " WHERE (tier, t, r) < (?, ?, ?)"
+                values += after
+            sql = (
+                f"WITH m AS (SELECT i.rowid AS r, i.sort_time AS t, {tier_sql} AS tier FROM items i"
+                f"{self._where_sql(where)}),"
+                f" p AS (SELECT r, t, tier FROM m{keyset} ORDER BY tier DESC, t DESC, r DESC LIMIT ?)"
+                " SELECT p.r, p.t, p.tier, items.doc FROM p JOIN items ON items.rowid = p.r"
+                " ORDER BY p.tier DESC, p.t DESC, p.r DESC"
+            )
+            return conn.execute(sql, [*values, limit]).fetchall()
+        rows: list[tuple[Any, ...]] = []
+        for tier in (3, 2, 1, 0):
+            if after is not None and tier > after[0]:
+                continue
+            conds = [
+                *where,
+                exact_sub.format("IN" if tier & 2 else "NOT IN"),
+                exact_sub.format("IN" if tier & 1 else "NOT IN"),
+            ]
+            tier_after = after if after is not None and tier == after[0] else None
+            rows += self._newest_page(
+                conn, conds, [*params, exact_expr, title_expr], tier_after, limit - len(rows), dense=True, tier=tier
+            )
+            if len(rows) >= limit:
+                break
+        return rows
 
     def count(self, query: ItemQuery) -> int:
         where, params = self._filters(query, self._text_query(query))

@@ -23,6 +23,18 @@ class TestSQLiteContract(StoreContract):
             yield s
 
 
+class TestSQLiteContractDensePlans(StoreContract):
+    """The same contract with the plans for many matches (walk the time index per relevance tier)."""
+
+    @pytest.fixture
+    def store(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SQLiteStore]:
+        import store.sqlite_store as sqlite_store
+
+        monkeypatch.setattr(sqlite_store, "DENSE_MATCHES", 0)
+        with SQLiteStore(tmp_path / "store.db") as s:
+            yield s
+
+
 def test_wal_and_full_sync(tmp_path: Path) -> None:
     with SQLiteStore(tmp_path / "s.db") as store:
         conn = store._conn()
