@@ -32,9 +32,14 @@ class TestElasticsearchContract(StoreContract):
         try:
             yield ElasticsearchStore(client, prefix)
         finally:
-            client.options(ignore_status=404).indices.delete(index=f"{prefix}-*", expand_wildcards="all")
-            client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-*")
-            client.options(ignore_status=404).cluster.delete_component_template(name=f"{prefix}-*")
-            for policy in ("items",):
-                client.options(ignore_status=404).ilm.delete_lifecycle(name=f"{prefix}-{policy}")
+            from store.es_admin import INDEX_NAMES, component_templates, lifecycle_policies
+
+            quiet = client.options(ignore_status=404)
+            indices = list(quiet.indices.get(index=f"{prefix}-*", expand_wildcards="all").body)
+            if indices:  # by name: wildcard deletes are refused (action.destructive_requires_name)
+                quiet.indices.delete(index=indices)
+            quiet.indices.delete_index_template(name=[f"{prefix}-{n}" for n in INDEX_NAMES])
+            quiet.cluster.delete_component_template(name=list(component_templates(prefix)))
+            for policy in lifecycle_policies(prefix):
+                quiet.ilm.delete_lifecycle(name=policy)
             client.close()
