@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
+from functools import cache
 
-from underthesea import word_tokenize
+
+@cache
+def _word_tokenize() -> Callable[..., str]:
+    """underthesea's ``word_tokenize``, imported on first use (the import takes seconds)."""
+    from underthesea import word_tokenize
+
+    return word_tokenize
 
 
 class Segmenter:
@@ -33,7 +41,7 @@ class Segmenter:
             self.hits += 1
             return cached
         self.misses += 1
-        result = word_tokenize(paragraph, format="text")
+        result = _word_tokenize()(paragraph, format="text")
         self._cache[key] = result
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
