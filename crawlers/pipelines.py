@@ -50,6 +50,9 @@ class ExtractPipeline(_CrawlerStep):
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         source = self.source(item)
+        if not self.crawler.settings.getbool("MEDIAWATCH_EXTRACT", True):  # engine-throughput bench only
+            item.title, item.text, item.html = item.url or "", (item.html or "")[:1000], None
+            return item
         page = prepare_html(item.html or "")
         article = extract_article(page, url=item.final_url or item.url or "", overrides=source.extraction)
         entry = item.entry or {}
