@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
@@ -27,7 +28,35 @@ VERDICT_VI = {
 }
 FLAG_VI = {"misinformation": "Tin sai lệch", "scam": "Lừa đảo", "hate_speech": "Ngôn từ thù địch"}
 KIND_VI = {"press": "Báo chí", "social": "Mạng xã hội", "official": "Cổng thông tin chính thức"}
+ACTION_VI = {
+    "incident.transition": "Chuyển trạng thái",
+    "incident.reopen": "Mở lại sự việc",
+    "incident.assign": "Giao việc",
+    "incident.note": "Thêm ghi chú",
+    "incident.lock": "Khóa để xử lý",
+    "incident.unlock": "Mở khóa",
+    "incident.verdict": "Kết luận",
+    "incident.merge": "Gộp sự việc",
+    "incident.split": "Tách sự việc",
+    "known_claim.create": "Thêm tin sai đã xác minh",
+    "known_claim.update": "Sửa tin sai đã xác minh",
+    "known_claim.delete": "Gỡ tin sai đã xác minh",
+    "routing_rule.create": "Thêm quy tắc định tuyến",
+    "routing_rule.update": "Sửa quy tắc định tuyến",
+    "routing_rule.delete": "Xóa quy tắc định tuyến",
+    "user.create": "Tạo người dùng",
+    "user.update": "Sửa người dùng",
+    "user.delete": "Xóa người dùng",
+    "user.token": "Cấp mã truy cập API",
+    "search.board": "Tìm kiếm (Ban Tuyên giáo)",
+    "auth.login": "Đăng nhập",
+}
 ROLE_VI = {"admin": "Quản trị", "analyst": "Phân tích viên", "board": "Ban Tuyên giáo", "unit": "Đơn vị"}
+
+
+def details_text(details: dict[str, Any]) -> str:
+    """An audit entry's details as one readable line (empty values left out)."""
+    return "; ".join(f"{key}: {value}" for key, value in details.items() if value not in (None, "", [], {}))
 
 
 def build_templates(*, timezone: str, topic_names: dict[str, str], unit_names: dict[str, str]) -> Jinja2Templates:
@@ -48,6 +77,8 @@ def build_templates(*, timezone: str, topic_names: dict[str, str], unit_names: d
     env.filters["verdict_vi"] = lambda v: VERDICT_VI.get(str(v), str(v)) if v else "—"
     env.filters["flag_vi"] = lambda f: FLAG_VI.get(str(f), str(f))
     env.filters["kind_vi"] = lambda k: KIND_VI.get(str(k), str(k))
+    env.filters["action_vi"] = lambda a: ACTION_VI.get(str(a), str(a))
+    env.filters["details_text"] = details_text
     env.filters["role_vi"] = lambda r: ROLE_VI.get(str(r), str(r))
     env.globals.update(
         STATUS_VI=STATUS_VI,
