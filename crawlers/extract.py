@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Document
 
 from crawlers.registry import Extraction
 
@@ -113,9 +114,10 @@ def extract_article(
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return Article()
-    doc = trafilatura.bare_extraction(
+    extracted = trafilatura.bare_extraction(
         tree, url=url, favor_precision=True, include_comments=False, with_metadata=True
     )
+    doc = extracted if isinstance(extracted, Document) else None
     article = Article()
     if doc is not None:
         article.title = (doc.title or "").strip()

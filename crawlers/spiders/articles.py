@@ -89,7 +89,7 @@ class ArticleMixin:
             return
         source = self.sources[source_id]
         declared = source.encoding or http_content_type_encoding(
-            response.headers.get("Content-Type", b"").decode("latin-1")
+            (response.headers.get("Content-Type") or b"").decode("latin-1")
         ) or html_body_declared_encoding(response.body)
         yield ArticleItem(
             source_id=source_id,
