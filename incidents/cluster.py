@@ -40,7 +40,7 @@ class ClusterParams:
     """The clustering's knobs (defaults calibrated on tests/incidents/incident_stories.py)."""
 
     window: timedelta = timedelta(hours=72)
-    merge_threshold: float = 0.32
+    merge_threshold: float = 0.28
     suggest_threshold: float = 0.20
     min_words_auto: int = 15
     max_signatures: int = 8  # kept per cluster: the first few and the latest

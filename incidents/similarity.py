@@ -24,11 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nlp.normalize import normalize
 from records.schema import Item
 from records.textfold import fold_words
 
 MAX_WORDS = 300  # the lede tells the story; syndicated copies share it
 TITLE_WEIGHT = 2  # title terms count twice
+BIGRAM_WEIGHT = 0.5  # a syllable pair counts half a syllable: paraphrases share syllables more than pairs
 NUM_PERM = 64
 _PRIME = (1 << 31) - 1  # Mersenne prime; hashes and multipliers stay below it
 _RNG = np.random.default_rng(20230830)  # fixed: persisted MinHashes must stay comparable
@@ -72,8 +74,12 @@ class Signature:
 
 
 def item_words(item: Item) -> tuple[list[str], list[str]]:
-    """Folded words of the title and of the text (the text cut to ``MAX_WORDS``)."""
-    return fold_words(item.title)[:60], fold_words(item.text)[:MAX_WORDS]
+    """Folded words of the title and of the text (the text cut to ``MAX_WORDS``), after expanding
+    abbreviations and teencode (``nlp.normalize``: "r" → "rồi", "mn" → "mọi người", "tp" → "thành phố")."""
+    return (
+        fold_words(normalize(item.title[:400]))[:60],
+        fold_words(normalize(item.text[: MAX_WORDS * 8]))[:MAX_WORDS],
+    )
 
 
 def _terms(words: list[str]) -> Counter[str]:
@@ -159,7 +165,9 @@ def weighted(terms: Mapping[str, int], dfs: DocumentFrequencies) -> dict[str, fl
     log_n = math.log(dfs.n + dfs.prior + 1)
     df = dfs.df
     return {
-        t: (_LOG_TF[c] if c < 256 else 1.0 + math.log(c)) * (log_n - _log1(df.get(t, 0)))
+        t: (_LOG_TF[c] if c < 256 else 1.0 + math.log(c))
+        * (log_n - _log1(df.get(t, 0)))
+        * (BIGRAM_WEIGHT if "_" in t else 1.0)
         for t, c in terms.items()
         if c > 0
     }

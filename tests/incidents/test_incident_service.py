@@ -12,6 +12,7 @@ from incident_stories import (
     DAM_SHORT,
     DAM_SYNDICATED,
     T0,
+    UNRELATED_FLOOD,
     UNRELATED_SAME_DAM,
     make_item,
     misinformation_flag,
@@ -108,8 +109,10 @@ def test_operations_refuse_what_makes_no_sense(store, clock, story) -> None:
         service.merge_incidents(store, [a, "inc-none"], actor="x", clock=clock)
     with pytest.raises(InputError):
         service.split_incident(store, a, [i.id for i in story["items"]], actor="x", clock=clock)
+    stray = make_item(*UNRELATED_FLOOD, source="baoquangnam", at=T0)
+    store.upsert_items([stray])
     with pytest.raises(InputError):
-        service.split_incident(store, a, [story["other"].id], actor="x", clock=clock)
+        service.split_incident(store, a, [stray.id], actor="x", clock=clock)
     with pytest.raises(InputError):
         service.add_items(store, a, [story["other"].id], actor="x", clock=clock)  # belongs to b
     incident = store.get_incident(b)
