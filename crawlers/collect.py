@@ -49,6 +49,7 @@ class CollectOptions:
     allow: list[str] = field(default_factory=list)  # extra SSRF allow-list entries (the demo's loopback site)
     scrapy: dict[str, Any] = field(default_factory=dict)  # Scrapy setting overrides
     polite: bool = True
+    delay: float | None = None  # seconds between requests to one host (default: crawlers.settings, 1 s)
     user_agent: str = USER_AGENT
     feed_timeout: float = 20.0
     max_bytes: int = 10 * 1024 * 1024
@@ -298,6 +299,8 @@ class _Run:
     def child_job(self, parts: list[dict[str, Any]]) -> dict[str, Any]:
         overrides: dict[str, Any] = {"SSRF_ALLOW": self.allow, "USER_AGENT": self.options.user_agent,
                                      "DOWNLOAD_MAXSIZE": self.options.max_bytes}  # fmt: skip
+        if self.options.delay is not None:
+            overrides.update(DOWNLOAD_DELAY=self.options.delay, AUTOTHROTTLE_START_DELAY=max(self.options.delay, 0.1))
         if not self.options.polite:
             overrides.update(
                 ROBOTSTXT_OBEY=False, DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False,

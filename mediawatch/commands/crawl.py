@@ -120,14 +120,11 @@ def run_crawl(args: argparse.Namespace, ctx: CommandContext) -> int:
         unknown = set(args.only) - {s.id for s in registry.sources}
         if unknown:
             raise InputError(f"--only: no such source in {args.sources}: {', '.join(sorted(unknown))}")
-    scrapy: dict[str, Any] = {}
-    if args.delay is not None:
-        if args.delay < 0:
-            raise InputError("--delay must be >= 0")
-        scrapy.update(DOWNLOAD_DELAY=args.delay, AUTOTHROTTLE_START_DELAY=max(args.delay, 0.1))
+    if args.delay is not None and args.delay < 0:
+        raise InputError("--delay must be >= 0")
     sink = pipeline_sink(ctx, raw=args.raw)
     while True:
-        options = CollectOptions(allow=list(args.allow), scrapy=scrapy, only=args.only, only_due=not args.once)
+        options = CollectOptions(allow=list(args.allow), delay=args.delay, only=args.only, only_due=not args.once)
         report = collect_once(registry, sink=sink, store=ctx.store, settings=ctx.settings, options=options)
         _print_report(report, as_json=args.json)
         sys.stdout.flush()
