@@ -315,3 +315,12 @@ def test_routing_rules_are_validated_and_audited(client, auth, store):
     )
     assert bad.status_code == 400 and "no_such_unit" in bad.json()["detail"]
     assert [e.action for e in store.iter_audit() if e.target.startswith("routing_rule:")] == ["routing_rule.create"]
+
+
+def test_resolving_releases_the_resolvers_lock(client, auth):
+    client.post("/api/v1/incidents/inc-water/lock", json={}, headers=auth("analyst"))
+    v = _get(client, auth)["version"]
+    r = client.post(
+        "/api/v1/incidents/inc-water/verdict", json={"verdict": "true", "version": v}, headers=auth("analyst")
+    )
+    assert r.status_code == 200 and r.json()["lock"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -54,9 +55,9 @@ def _page(
     items = store.get_items(incident.item_ids)
     suggested = store.get_items(incident.suggested_item_ids)
     timeline = workflow.items_per_hour(items)
-    zone = request.app.state.templates.env.filters["local_time"]
+    zone = ZoneInfo(request.app.state.settings.timezone)
     chart = bar_chart(
-        [(h.start, h.count) for h in timeline],
+        [(h.start.astimezone(zone), h.count) for h in timeline],
         title="Số tin theo giờ",
         label_format="%H:%M",
     )
@@ -79,7 +80,6 @@ def _page(
         trail=audit_service.latest(store, limit=30, target=f"incident:{incident.id}"),
         verdicts=[v.value for v in Verdict],
         form=form or {},
-        local_time=zone,
         now=now,
     )
 

@@ -278,6 +278,9 @@ def resolve(
             },
         )
     )
+    lock = current_lock(store, incident_id=incident_id, now=now)
+    if lock is not None and lock.holder == user.username:  # the work is done: free the incident
+        store.delete_record(LOCKS, incident_id)
     if claim_id is not None:
         from triage_api.services import claims as claims_service
 
