@@ -2,7 +2,7 @@
 with the engine in continuous mode (``run_continuous``) on a temporary SQLite store.
 
 Each trial stores a burst of items about one district (a quiet week of baseline before it) and
-waits for the signed webhook to arrive at a threaded HTTP server on 127.0.0.1. Latency ≈ the time
+waits for the signed webhook to arrive at ``alerts.sink.LocalWebhookSink`` on 127.0.0.1. Latency ≈ the time
 to the next poll plus one evaluation and one delivery, so it is bounded by ``poll_seconds``.
 """
 
@@ -13,46 +13,14 @@ import tempfile
 import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from alerts.engine import AlertEngine
 from alerts.rules import save_rule
+from alerts.sink import LocalWebhookSink
 from alerts.synthetic import DISTRICTS, make_item
 from mediawatch.settings import Settings
 from records.schema import utcnow
-
-
-class _Sink:
-    def __init__(self) -> None:
-        self.arrivals: list[tuple[float, dict]] = []
-        self.event = threading.Event()
-        sink = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                import json
-
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                sink.arrivals.append((time.perf_counter(), json.loads(body)))
-                sink.event.set()
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> _Sink:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -70,7 +38,7 @@ def run(*, quick: bool = False, poll_seconds: float | None = None, trials: int |
     n_trials = trials if trials is not None else (3 if quick else 12)
     n_trials = min(n_trials, len(DISTRICTS))
     latencies: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp, _Sink() as sink:
+    with tempfile.TemporaryDirectory() as tmp, LocalWebhookSink(secret=b"bench-secret") as sink:
         store = SQLiteStore(Path(tmp) / "bench.db")
         settings = Settings(_env_file=None, db=Path(tmp) / "bench.db", webhook_secret="bench-secret",  # type: ignore[call-arg]
                             ssrf_allow=["127.0.0.1"])
@@ -98,24 +66,18 @@ def run(*, quick: bool = False, poll_seconds: float | None = None, trials: int |
         try:
             for trial in range(n_trials):
                 district = DISTRICTS[trial]
-                sink.event.clear()
                 before = len(sink.arrivals)
                 burst = [make_item(10_000 * (trial + 1) + i, utcnow() - timedelta(seconds=30 + i), topics=["disaster"],
                                    districts=[district], tag="burst") for i in range(25)]
                 t0 = time.perf_counter()
                 store.upsert_items(burst)
-                deadline = t0 + poll * 3 + 30
-                arrived = None
-                while time.perf_counter() < deadline:
-                    sink.event.wait(0.05)
-                    hits = [t for t, body in sink.arrivals[before:] if body.get("scope_value") == district]
-                    if hits:
-                        arrived = hits[0]
-                        break
-                    sink.event.clear()
-                if arrived is None:
-                    raise RuntimeError(f"no alert for {district} within {deadline - t0:.0f} s")
-                latencies.append(arrived - t0)
+                timeout = poll * 3 + 30
+                if not sink.wait_for(before + 1, timeout=timeout):
+                    raise RuntimeError(f"no alert for {district} within {timeout:.0f} s")
+                arrival = sink.arrivals[before]
+                if arrival.payload.get("scope_value") != district:
+                    raise RuntimeError(f"unexpected alert {arrival.payload.get('title')!r}")
+                latencies.append(arrival.at - t0)
                 time.sleep(poll * (0.13 + 0.61 * ((trial * 7) % 10) / 10))  # de-phase the next burst and the poll
         finally:
             stop.set()
@@ -129,5 +91,7 @@ def run(*, quick: bool = False, poll_seconds: float | None = None, trials: int |
         "latency_max_s": round(max(latencies), 3),
         "first_evaluation_s": round(first_eval, 3),
         "baseline_items": n,
-        "duplicate_arrivals": len(sink.arrivals) - len({b["alert_id"] for _, b in sink.arrivals}),
+        "alerts_at_sink": len(sink.arrivals),
+        "repeated_deliveries": sink.repeats,
+        "unsigned_or_bad_signature": sum(not a.signature_ok for a in sink.arrivals),
     }
