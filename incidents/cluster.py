@@ -322,7 +322,6 @@ class ClusterIndex:
         self.item_cluster[member.item_id] = cluster.id
         if member.item_id in cluster.pending_suggestions:
             cluster.pending_suggestions.remove(member.item_id)
-        self.observe(member.at)
         if sig is None:
             return
         keep_first = self.params.max_signatures // 2
