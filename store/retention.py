@@ -2,7 +2,8 @@
 
 The rules (periods from ``Settings``), for each item, by when it was collected:
 
-1. An item of an incident that is not resolved is kept.
+1. An item of an incident that is not resolved is kept, and so is an item suggested to one (an analyst
+   has yet to decide about it).
 2. An item of a resolved incident is deleted ``retention_days_after_close`` days after the incident
    was resolved.
 3. Any other flagged item is deleted ``retention_days_after_close`` days after it was collected.
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from records.schema import AuditEntry, Incident, IncidentStatus, Item, SourceKind
-from store.base import ItemQuery, Store
+from store.base import IncidentQuery, ItemQuery, Store
 
 if TYPE_CHECKING:
     from mediawatch.settings import Settings
@@ -50,6 +51,19 @@ def _resolved_at(incident: Incident) -> datetime:
     return incident.resolved_at or incident.updated_at
 
 
+def _suggested_to_open_incidents(store: Store) -> set[str]:
+    open_statuses = [s for s in IncidentStatus if s != IncidentStatus.resolved]
+    found: set[str] = set()
+    cursor: str | None = None
+    while True:
+        page = store.list_incidents(IncidentQuery(statuses=open_statuses, limit=1000, cursor=cursor))
+        for incident in page.items:
+            found.update(incident.suggested_item_ids)
+        if not page.next_cursor:
+            return found
+        cursor = page.next_cursor
+
+
 def apply_retention(
     store: Store,
     settings: Settings,
@@ -67,6 +81,7 @@ def apply_retention(
     horizon = now - min(unflagged, unflagged_social, after_close)
     incidents: dict[str, Incident | None] = {}
     doomed: list[str] = []
+    awaiting = _suggested_to_open_incidents(store)
 
     def incident_of(item: Item) -> Incident | None:
         if not item.incident_id:
@@ -77,6 +92,9 @@ def apply_retention(
 
     for item in store.iter_items(ItemQuery(until=horizon)):
         report.examined += 1
+        if item.id in awaiting:
+            report.kept_open_incident += 1
+            continue
         incident = incident_of(item)
         if incident is not None:
             if incident.status != IncidentStatus.resolved:

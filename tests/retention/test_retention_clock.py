@@ -63,6 +63,7 @@ def population(store: SQLiteStore) -> dict[str, Item]:
         "open": item("open"),
         "open_flagged": item("open-flagged", kind=SourceKind.social, flagged=True),
         "closed": item("closed", kind=SourceKind.social, flagged=True),
+        "suggested": item("suggested", kind=SourceKind.social),
     }
     store.upsert_items(list(items.values()))
     for name, status, resolved in (("open", IncidentStatus.assigned, None), ("closed", IncidentStatus.resolved, 10)):
@@ -73,6 +74,7 @@ def population(store: SQLiteStore) -> dict[str, Item]:
                 title=name,
                 status=status,
                 item_ids=ids,
+                suggested_item_ids=[items["suggested"].id] if name == "open" else [],
                 first_seen=C0,
                 last_seen=C0,
                 resolved_at=C0 + timedelta(days=resolved) if resolved else None,
@@ -94,16 +96,17 @@ def at_day(days: float) -> datetime:
 
 def test_each_rule_deletes_when_its_period_ends(store, settings, population) -> None:
     everything = set(population)
+    kept = {"open", "open_flagged", "suggested"}  # an open incident keeps its items and suggestions
     steps = [
         (29.9, everything),
         (30, everything - {"social"}),  # social never flagged: first to go
         (89.9, everything - {"social"}),
         (90, everything - {"social", "press"}),  # other items never flagged
-        (364.9, {"flagged", "open", "open_flagged", "closed"}),
-        (365, {"open", "open_flagged", "closed"}),  # flagged, in no incident: the after-close period
-        (374.9, {"open", "open_flagged", "closed"}),
-        (375, {"open", "open_flagged"}),  # resolved on day 10, + 365 days
-        (2000, {"open", "open_flagged"}),  # an open incident keeps its items, flagged or not
+        (364.9, {"flagged", "closed"} | kept),
+        (365, {"closed"} | kept),  # flagged, in no incident: the after-close period
+        (374.9, {"closed"} | kept),
+        (375, kept),  # resolved on day 10, + 365 days
+        (2000, kept),
     ]
     for day, expected in steps:
         apply_retention(store, settings, now=at_day(day))
@@ -114,7 +117,7 @@ def test_dry_run_counts_and_deletes_nothing(store, settings, population) -> None
     report = apply_retention(store, settings, now=at_day(400), dry_run=True)
     assert alive(store, population) == set(population)
     assert (report.deleted_unflagged, report.deleted_unflagged_social) == (1, 1)
-    assert (report.deleted_flagged, report.deleted_after_close, report.kept_open_incident) == (1, 1, 2)
+    assert (report.deleted_flagged, report.deleted_after_close, report.kept_open_incident) == (1, 1, 3)
     assert report.deleted == 4 and sorted(report.deleted_ids) == sorted(
         population[n].id for n in ("press", "social", "flagged", "closed")
     )
