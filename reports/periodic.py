@@ -170,7 +170,7 @@ def build_tables(store: Store, period: Period, tz: ZoneInfo) -> tuple[dict[str, 
         [[VERDICT_NAMES.get(v, v), n] for v, n in inc.by_verdict.items()],
     )
     tables["don_vi"] = Table(
-        "don_vi", "Bảng 7. Kết quả phản hồi, cung cấp thông tin theo đơn vị",
+        "don_vi", "Bảng 9. Kết quả phản hồi, cung cấp thông tin theo đơn vị",
         ["Đơn vị", "Sự việc được giao", "Đã xử lý xong", "Xử lý xong có hạn", "Trong đó đúng hạn",
          "Trung vị thời gian phản hồi đầu tiên (giờ)"],
         [[u.unit, u.assigned, u.resolved, u.with_deadline, u.resolved_on_time, u.median_response_hours]
@@ -183,7 +183,7 @@ def build_tables(store: Store, period: Period, tz: ZoneInfo) -> tuple[dict[str, 
           n, STATUS_NAMES.get(str(i.status), str(i.status)), i.owner_unit] for i, n in inc.top],
     )
     tables["canh_bao"] = Table(
-        "canh_bao", "Bảng 9. Cảnh báo khủng hoảng truyền thông đã phát", ["Loại cảnh báo", "Số cảnh báo"],
+        "canh_bao", "Bảng 7. Cảnh báo khủng hoảng truyền thông đã phát", ["Loại cảnh báo", "Số cảnh báo"],
         [[KIND_NAMES.get(k, k), n] for k, n in alerts.items()],
     )
     policy_rows = []
