@@ -314,6 +314,17 @@ class ClusterIndex:
             vector = self._vectors[other.item_id] = vectorize(other, self.dfs)
         return max(cosine_vectors(query, vector), resemblance(sig, other))
 
+    def representative(self, cluster: Cluster) -> str | None:
+        """The id of the stored signature most similar to the cluster's other ones (cached vectors)."""
+        sigs = cluster.signatures
+        if len(sigs) <= 2:
+            return sigs[0].item_id if sigs else None
+        vectors = [self._vectors.get(s.item_id) or vectorize(s, self.dfs) for s in sigs]
+        scores = [
+            sum(cosine_vectors(v, w) for j, w in enumerate(vectors) if j != i) for i, v in enumerate(vectors)
+        ]
+        return sigs[max(range(len(sigs)), key=lambda i: (scores[i], -i))].item_id
+
     # -- changing ----------------------------------------------------------------------------
     def add_member(self, cluster: Cluster, member: Member, sig: Signature | None, item: Item | None) -> None:
         """Add an item to a cluster; its signature is kept if the cluster keeps fewer than the maximum,

@@ -250,7 +250,7 @@ class IncidentDetector:
         return members + [Member.of(item) for item in self.store.get_items(missing)]
 
     def _title(self, cluster: Cluster) -> str:
-        rep = cluster.representative(self.index.dfs)
+        rep = self.index.representative(cluster)
         title = cluster.headlines.get(rep or "", "") if rep else ""
         return title or next(iter(cluster.headlines.values()), "") or "(không có tiêu đề)"
 
