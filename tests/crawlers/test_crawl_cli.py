@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import yaml
-from conftest import MockSite
+from crawl_mocksite import MockSite
 
 from mediawatch.cli import main
 from store.sqlite_store import SQLiteStore

@@ -3,7 +3,7 @@ entity-expansion XML, a source that keeps failing."""
 
 from __future__ import annotations
 
-from conftest import BOMB_SIZE, MockSite, fast_options
+from crawl_mocksite import BOMB_SIZE, MockSite, fast_options
 
 from crawlers.collect import collect_once
 from crawlers.health import FAILING_AFTER, Status, load_health

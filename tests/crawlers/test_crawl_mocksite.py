@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MockSite, fast_options
+from crawl_mocksite import MockSite, fast_options
 
 from crawlers.collect import collect_once
 from crawlers.health import list_health

@@ -4,7 +4,7 @@ allow-list honoured, bodies and decompressed bodies capped."""
 from __future__ import annotations
 
 import pytest
-from conftest import MockSite
+from crawl_mocksite import MockSite
 
 from crawlers.errors import FetchError, SSRFRefused, TooLarge
 from crawlers.ssrf import check_url, safe_fetch
