@@ -6,6 +6,7 @@ common words match a large share of the corpus (the expensive case) and rare wor
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 import statistics
@@ -16,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from records.identity import canonical_url, content_hash, item_id
-from records.schema import TOPIC_IDS, Flag, Item, PlaceMention, SourceKind
+from records.schema import TOPIC_IDS, Flag, FlagKind, Item, PlaceMention, SourceKind
 from store.base import ItemQuery
 from store.sqlite_store import BATCH_SIZE, SQLiteStore
 
@@ -129,7 +130,7 @@ def generate_items(n: int, *, seed: int = 1, start: datetime | None = None) -> l
         title = " ".join(rng.choices(vocab, cum_weights=cum, k=8)).capitalize()
         text = " ".join(words)
         url = f"https://bench.example.vn/{k}.html"
-        flags = [Flag(kind="scam", score=0.8, reasons=["chuyển tiền"])] if rng.random() < 0.05 else []
+        flags = [Flag(kind=FlagKind.scam, score=0.8, reasons=["chuyển tiền"])] if rng.random() < 0.05 else []
         items.append(
             Item(
                 id=item_id(url),
@@ -206,7 +207,7 @@ def run(n_items: int = 100_000, *, reps: int = 15, seed: int = 1) -> dict[str, f
                 ms: list[float] = []
                 for q in qs:
                     store.search(q)  # warm
-                    ms += _timed(lambda q=q: store.search(q), reps)
+                    ms += _timed(functools.partial(store.search, q), reps)
                 figures[f"search_{name}_p50_ms"] = _p(ms, 0.5)
                 figures[f"search_{name}_p95_ms"] = _p(ms, 0.95)
                 all_ms += ms

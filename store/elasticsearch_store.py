@@ -158,7 +158,7 @@ class ElasticsearchStore(Store):
 
     @staticmethod
     def _status(info: dict[str, Any]) -> int:
-        body = next(iter(info.values()), {})
+        body: dict[str, Any] = next(iter(info.values()), {})
         return int(body.get("status", 0))
 
     def upsert_items(self, items: Sequence[Item]) -> list[UpsertResult]:
