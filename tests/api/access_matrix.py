@@ -211,6 +211,15 @@ MATRIX: list[Row] = [
     page("POST", "/logout", admin=303, analyst=303, board=303, unit=303),
     page("GET", "/", admin=303, analyst=303, board=303, unit=303),
     page("GET", "/queue", admin=200, analyst=200, board=200, unit=200),
+    page(
+        "POST",
+        "/queue/bulk",
+        data={"ids": "inc-water", "action": "triage"},
+        admin=303,
+        analyst=303,
+        board=403,
+        unit=403,
+    ),
     page("GET", "/incidents/{incident_id}", admin=200, analyst=200, board=200, unit=200),
     page(
         "GET",

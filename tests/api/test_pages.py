@@ -141,3 +141,16 @@ def test_dashboard_sources_and_logout(client, seed, store):
     token = _csrf(sources.text)
     assert client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert client.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_bulk_triage_from_the_queue(client, seed, store):
+    login(client, seed)
+    token = _csrf(client.get("/queue").text)
+    response = client.post(
+        "/queue/bulk",
+        data={"csrf_token": token, "action": "triage", "ids": ["inc-water", "inc-does-not-exist"]},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/queue?done=1&failed=1"
+    assert store.get_incident("inc-water").status == "triaged"
+    assert "Đã xử lý 1 sự việc. 1 sự việc không thực hiện được." in client.get(response.headers["location"]).text
