@@ -15,6 +15,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from alerts.engine import AlertEngine
 from alerts.rules import save_rule
 from alerts.sink import LocalWebhookSink
@@ -40,7 +42,7 @@ def run(*, quick: bool = False, poll_seconds: float | None = None, trials: int |
     latencies: list[float] = []
     with tempfile.TemporaryDirectory() as tmp, LocalWebhookSink(secret=b"bench-secret") as sink:
         store = SQLiteStore(Path(tmp) / "bench.db")
-        settings = Settings(_env_file=None, db=Path(tmp) / "bench.db", webhook_secret="bench-secret",  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, db=Path(tmp) / "bench.db", webhook_secret=SecretStr("bench-secret"),  # type: ignore[call-arg]
                             ssrf_allow=["127.0.0.1"])
         now = utcnow()
         # a quiet week: items spread over the past 8 days, every district now and then

@@ -95,6 +95,10 @@ class Table:
         return buffer.getvalue()
 
 
+def _row(*cells: Cell) -> list[Cell]:
+    return list(cells)
+
+
 def _local(day: date, tz: ZoneInfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=tz)
 
@@ -128,7 +132,7 @@ def build_tables(store: Store, period: Period, tz: ZoneInfo) -> tuple[dict[str, 
         ["Chỉ tiêu", "Số lượng"],
         [
             ["Tin, bài được thu thập", vol.total],
-            *[[f"  Trong đó: {SOURCE_KIND_NAMES.get(k, k)}", n] for k, n in vol.by_kind.items()],
+            *[_row(f"  Trong đó: {SOURCE_KIND_NAMES.get(k, k)}", n) for k, n in vol.by_kind.items()],
             ["Tin có dấu hiệu cần kiểm tra", vol.flagged_items],
             ["Sự việc mới phát sinh", inc.opened],
             ["Sự việc đã xử lý xong", inc.resolved],
@@ -137,7 +141,7 @@ def build_tables(store: Store, period: Period, tz: ZoneInfo) -> tuple[dict[str, 
             ["Cảnh báo đã phát", sum(alerts.values())],
         ],
     )
-    month_rows = []
+    month_rows: list[list[Cell]] = []
     for start, end in _months(period.start, period.end):
         s, e = _local(start, tz), _local(end, tz)
         month_rows.append([
@@ -186,7 +190,7 @@ def build_tables(store: Store, period: Period, tz: ZoneInfo) -> tuple[dict[str, 
         "canh_bao", "Bảng 7. Cảnh báo khủng hoảng truyền thông đã phát", ["Loại cảnh báo", "Số cảnh báo"],
         [[KIND_NAMES.get(k, k), n] for k, n in alerts.items()],
     )
-    policy_rows = []
+    policy_rows: list[list[Cell]] = []
     for policy in overlapping(list_policies(store), since, until, tz):
         cov = policy_coverage(store, policy, since=since, until=until, tz=tz, n_concerns=5)
         policy_rows.append([
@@ -262,7 +266,8 @@ def _header(doc, issued: date) -> None:
 
 def _table(doc, table: Table) -> None:
     _para(doc, table.caption, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=12)
-    rows = table.rows or [["Không có số liệu trong kỳ"] + [""] * (len(table.header) - 1)]
+    empty: list[Cell] = ["Không có số liệu trong kỳ", *([""] * (len(table.header) - 1))]
+    rows = table.rows or [empty]
     t = doc.add_table(rows=1 + len(rows), cols=len(table.header))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER

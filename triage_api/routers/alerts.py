@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import datetime, timedelta
+from typing import Annotated, Any, cast
 
 import yaml
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -115,8 +115,12 @@ def api_add_silence(
     body: SilenceIn, store: StoreDep, settings: SettingsDep, clock: ClockDep, user: StaffUser
 ) -> Silence:
     return engine_for(store, settings, clock).silence(
-        actor=user.username, until=body.until, rule_id=body.rule_id, scope=body.scope,
-        scope_value=body.scope_value, reason=body.reason,
+        actor=user.username,
+        until=body.until,
+        rule_id=body.rule_id,
+        scope=body.scope,
+        scope_value=body.scope_value,
+        reason=body.reason,
     )
 
 
@@ -142,7 +146,11 @@ def api_ack(alert_id: AlertId, store: StoreDep, settings: SettingsDep, clock: Cl
 
 @api.post("/alerts/{alert_id}/resend", summary="Queue an alert again on its channels (or one channel)")
 def api_resend(
-    alert_id: AlertId, store: StoreDep, settings: SettingsDep, clock: ClockDep, user: StaffUser,
+    alert_id: AlertId,
+    store: StoreDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    user: StaffUser,
     body: ResendIn | None = None,
 ) -> Alert:
     return engine_for(store, settings, clock).resend(
@@ -162,8 +170,11 @@ def api_get_rule(rule_id: RuleId, store: StoreDep, user: ReaderUser) -> RulePubl
     return RulePublic(rule=rule, version=version)
 
 
-@api.put("/alert-rules/{rule_id}", summary="Create or replace a rule (validated; webhook targets SSRF-checked)",
-         tags=["alert rules"])
+@api.put(
+    "/alert-rules/{rule_id}",
+    summary="Create or replace a rule (validated; webhook targets SSRF-checked)",
+    tags=["alert rules"],
+)
 def api_put_rule(rule_id: RuleId, body: RuleIn, store: StoreDep, settings: SettingsDep, user: AdminUser) -> RulePublic:
     if body.rule.get("id", rule_id) != rule_id:
         raise InputError("the rule's id differs from the path")
@@ -188,27 +199,47 @@ def _page(request: Request, template: str, user: Principal, **context: Any) -> H
 
 @pages.get("/alerts", response_class=HTMLResponse)
 def alerts_page(
-    request: Request, store: StoreDep, settings: SettingsDep, clock: ClockDep, user: ReaderPageUser,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    user: ReaderPageUser,
     open_only: Annotated[bool, Query(alias="open")] = False,
 ) -> HTMLResponse:
     engine = engine_for(store, settings, clock)
-    return _page(request, "alerts.html", user, alerts=list_alerts(store, limit=200, open_only=open_only),
-                 silences=engine.silences(now=clock()), open_only=open_only,
-                 rule_ids=[r.id for r in list_rules(store)])
+    return _page(
+        request,
+        "alerts.html",
+        user,
+        alerts=list_alerts(store, limit=200, open_only=open_only),
+        silences=engine.silences(now=clock()),
+        open_only=open_only,
+        rule_ids=[r.id for r in list_rules(store)],
+    )
 
 
 @pages.get("/alerts/rules", response_class=HTMLResponse)
-def alert_rules_page(request: Request, store: StoreDep, settings: SettingsDep, clock: ClockDep,
-                     user: ReaderPageUser, error: str | None = None) -> HTMLResponse:
+def alert_rules_page(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    user: ReaderPageUser,
+    error: str | None = None,
+) -> HTMLResponse:
     engine_for(store, settings, clock).ensure_rules()
-    rules = [(r, yaml.safe_dump(r.model_dump(mode="json"), allow_unicode=True, sort_keys=False))
-             for r in list_rules(store)]
+    rules = [
+        (r, yaml.safe_dump(r.model_dump(mode="json"), allow_unicode=True, sort_keys=False)) for r in list_rules(store)
+    ]
     return _page(request, "alerts_rules.html", user, rules=rules, error=error)
 
 
 @pages.post("/alerts/rules")
 def alert_rules_save(
-    request: Request, store: StoreDep, settings: SettingsDep, user: AdminPageUser,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    user: AdminPageUser,
     rule_text: Annotated[str, Form(max_length=20_000)],
 ) -> Any:
     try:
@@ -224,25 +255,31 @@ def alert_rules_save(
 
 
 def _rules_error(request: Request, store: Store, user: Principal, message: str) -> HTMLResponse:
-    rules = [(r, yaml.safe_dump(r.model_dump(mode="json"), allow_unicode=True, sort_keys=False))
-             for r in list_rules(store)]
+    rules = [
+        (r, yaml.safe_dump(r.model_dump(mode="json"), allow_unicode=True, sort_keys=False)) for r in list_rules(store)
+    ]
     return _page(request, "alerts_rules.html", user, rules=rules, error=message, status_code=400)
 
 
 @pages.post("/alerts/silences")
 def alerts_silence(
-    store: StoreDep, settings: SettingsDep, clock: ClockDep, user: StaffPageUser,
+    store: StoreDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    user: StaffPageUser,
     hours: Annotated[int, Form(ge=1, le=24 * 14)],
     rule_id: Annotated[str, Form(max_length=64)] = "",
     scope: Annotated[str, Form(pattern="^(|topic|district|incident|all)$")] = "",
     scope_value: Annotated[str, Form(max_length=200)] = "",
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> RedirectResponse:
-    from datetime import timedelta
-
     engine_for(store, settings, clock).silence(
-        actor=user.username, until=clock() + timedelta(hours=hours), rule_id=rule_id or None,
-        scope=scope or None, scope_value=scope_value or None, reason=reason,  # type: ignore[arg-type]
+        actor=user.username,
+        until=clock() + timedelta(hours=hours),
+        rule_id=rule_id or None,
+        scope=cast(ScopeType, scope) if scope else None,
+        scope_value=scope_value or None,
+        reason=reason,
     )
     return RedirectResponse("/alerts", status_code=303)
 
@@ -257,7 +294,11 @@ def alerts_unsilence(
 
 @pages.get("/alerts/{alert_id}", response_class=HTMLResponse)
 def alert_page(
-    request: Request, alert_id: AlertId, store: StoreDep, settings: SettingsDep, clock: ClockDep,
+    request: Request,
+    alert_id: AlertId,
+    store: StoreDep,
+    settings: SettingsDep,
+    clock: ClockDep,
     user: ReaderPageUser,
 ) -> HTMLResponse:
     alert, _ = engine_for(store, settings, clock).get_alert(alert_id)
