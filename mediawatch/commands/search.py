@@ -31,9 +31,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per item")
     p.add_argument("--topic", action="append", default=[], metavar="T", help="topic id, e.g. disaster")
     p.add_argument("--district", action="append", default=[], metavar="D", help="district name, e.g. 'Đại Lộc'")
-    p.add_argument("--flag", action="append", default=[], metavar="F", choices=[str(k) for k in FlagKind])
+    p.add_argument(
+        "--flag",
+        action="append",
+        default=[],
+        metavar="F",
+        choices=[str(k) for k in FlagKind],
+        help="flag kind: " + ", ".join(str(k) for k in FlagKind),
+    )
     p.add_argument("--source", action="append", default=[], metavar="S", help="source id")
-    p.add_argument("--kind", action="append", default=[], metavar="K", choices=[str(k) for k in SourceKind])
+    p.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        metavar="K",
+        choices=[str(k) for k in SourceKind],
+        help="source kind: " + ", ".join(str(k) for k in SourceKind),
+    )
     p.add_argument("--since", metavar="DATE", help="from this date or ISO time (inclusive)")
     p.add_argument("--until", metavar="DATE", help="up to this date (whole day) or ISO time (exclusive)")
     p.add_argument("--limit", type=int, default=20, metavar="N", help=f"at most N items (1-{MAX_LIMIT}, default 20)")
