@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from mediawatch.settings import Settings
 
 CHUNK = 500
-PIT_KEEP_ALIVE = "5m"
+PIT_KEEP_ALIVE = "2m"  # each page extends it; open PITs count against search.max_open_pit_context
 BULK_RETRIES = 5
 CONFLICT_ATTEMPTS = 3
 AUDIT_HEAD = "head"
