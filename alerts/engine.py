@@ -36,7 +36,7 @@ from alerts.rules import COLLECTION as RULES
 from alerts.rules import list_rules, seed_rules
 from alerts.spikes import STATE, SpikeDetector, advance_episode, load_episode, save_episode
 from mediawatch.settings import Settings
-from records.errors import ConfigError, ConflictError, InputError, NotFoundError
+from records.errors import ConfigError, ConflictError, InputError, MediaWatchError, NotFoundError
 from records.schema import AuditEntry, Incident, utcnow
 
 log = logging.getLogger(__name__)
@@ -482,7 +482,11 @@ class AlertEngine:
         """Evaluate and deliver every ``poll_seconds`` until ``stop`` is set."""
         stop = stop or threading.Event()
         while not stop.is_set():
-            self.run_once()
+            try:
+                self.run_once()
+            except MediaWatchError:
+                # a store or configuration failure in one pass: logged, retried at the next poll
+                log.exception("alert pass failed; retrying in %.0f s", poll_seconds)
             stop.wait(poll_seconds)
 
 

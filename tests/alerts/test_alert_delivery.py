@@ -253,3 +253,41 @@ def test_invalid_rules_are_refused_with_reasons(store, bad) -> None:
 
     with pytest.raises(InputError, match="invalid alert rule"):
         save_rule(store, bad, actor="admin")
+
+
+class _FlakyStore:
+    """The real store, except that its first ``list_records`` call fails (a locked database)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.failures = 1
+
+    def list_records(self, collection: str):
+        if self.failures:
+            self.failures -= 1
+            from records.errors import StoreError
+
+            raise StoreError("database is locked")
+        return self.inner.list_records(collection)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+def test_continuous_mode_survives_a_failing_pass_and_delivers(store, settings, clock, http_sink) -> None:
+    import threading
+
+    clock.now = NOON_UTC
+    _rule(store, http_sink, channels=[{"type": "webhook", "url": http_sink.url + "/hook"}])
+    _incident(store, clock.now)
+    flaky = _FlakyStore(store)
+    engine = AlertEngine(flaky, settings, seed_defaults=False, clock=clock)
+    stop = threading.Event()
+    loop = threading.Thread(target=engine.run_continuous, kwargs={"poll_seconds": 0.05, "stop": stop})
+    loop.start()
+    try:
+        assert http_sink.arrived.wait(10)
+    finally:
+        stop.set()
+        loop.join(10)
+    assert flaky.failures == 0 and len(http_sink.accepted) == 1
