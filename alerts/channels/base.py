@@ -55,7 +55,7 @@ class OutgoingAlert:
         return f"{self.title}\n{self.message}\n{self.link}"
 
 
-def post_json(url: str, body: bytes, headers: dict[str, str]) -> None:
+def post_json(url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
     """POST a JSON body; DeliveryError on a transport error or a non-2xx answer. No redirects followed."""
     try:
         with httpx.Client(timeout=HTTP_TIMEOUT, follow_redirects=False, trust_env=False) as client:
@@ -64,3 +64,4 @@ def post_json(url: str, body: bytes, headers: dict[str, str]) -> None:
         raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
     if not 200 <= response.status_code < 300:
         raise DeliveryError(f"HTTP {response.status_code} from {httpx.URL(url).host}")
+    return response

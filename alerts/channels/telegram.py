@@ -9,10 +9,12 @@ from alerts.models import ChannelTarget
 from mediawatch.settings import Settings
 from records.errors import ConfigError
 
+MAX_TEXT = 4096  # Bot API limit of a message text
+
 
 def payload(alert: OutgoingAlert, chat_id: str) -> dict:
     """The Bot API sendMessage body (plain text, so no markup in titles can break it)."""
-    return {"chat_id": chat_id, "text": alert.chat_text(), "disable_web_page_preview": True}
+    return {"chat_id": chat_id, "text": alert.chat_text()[:MAX_TEXT], "link_preview_options": {"is_disabled": True}}
 
 
 def send(alert: OutgoingAlert, target: ChannelTarget, settings: Settings) -> None:

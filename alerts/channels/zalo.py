@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from alerts.channels.base import OutgoingAlert, post_json
+from alerts.channels.base import DeliveryError, OutgoingAlert, post_json
 from alerts.models import ChannelTarget
 from mediawatch.settings import Settings
 from records.errors import ConfigError
@@ -24,5 +24,12 @@ def send(alert: OutgoingAlert, target: ChannelTarget, settings: Settings) -> Non
     assert target.user_id is not None
     url = settings.zalo_api_base.rstrip("/") + MESSAGE_PATH
     body = json.dumps(payload(alert, target.user_id), ensure_ascii=False).encode("utf-8")
-    post_json(url, body, {"access_token": settings.zalo_oa_token.get_secret_value(),
-                          "X-MediaWatch-Delivery": alert.delivery_id})
+    response = post_json(url, body, {"access_token": settings.zalo_oa_token.get_secret_value(),
+                                     "X-MediaWatch-Delivery": alert.delivery_id})
+    # the OA API answers HTTP 200 with {"error": <non-zero>, "message": ...} when it refuses a message
+    try:
+        answer = response.json()
+    except ValueError:
+        return
+    if isinstance(answer, dict) and answer.get("error") not in (None, 0):
+        raise DeliveryError(f"Zalo OA error {answer.get('error')}: {answer.get('message', '')}"[:300])

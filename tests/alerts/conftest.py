@@ -80,6 +80,7 @@ class HttpSink:
     accepted: list[Received] = field(default_factory=list)
     refused: list[Received] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
+    reply: bytes = b'{"ok": true}'
     lock: threading.Lock = field(default_factory=threading.Lock)
     arrived: threading.Event = field(default_factory=threading.Event)
 
@@ -98,7 +99,7 @@ def http_sink() -> Iterator[HttpSink]:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
-            self.wfile.write(b'{"ok": true}')
+            self.wfile.write(sink.reply)
             if status < 300:
                 sink.arrived.set()
 

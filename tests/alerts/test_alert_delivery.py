@@ -291,3 +291,17 @@ def test_continuous_mode_survives_a_failing_pass_and_delivers(store, settings, c
         stop.set()
         loop.join(10)
     assert flaky.failures == 0 and len(http_sink.accepted) == 1
+
+
+def test_a_zalo_refusal_inside_http_200_is_a_failed_delivery(store, settings, clock, http_sink, smtp_sink) -> None:
+    settings = _settings(settings, http_sink, smtp_sink)
+    clock.now = NOON_UTC
+    _rule(store, http_sink, channels=[{"type": "zalo", "user_id": "8899"}])
+    _incident(store, clock.now)
+    engine = AlertEngine(store, settings, seed_defaults=False, clock=clock)
+    (alert,) = engine.evaluate()
+    http_sink.reply = b'{"error": -216, "message": "Access token is invalid"}'
+    report = engine.deliver_pending()
+    assert (report.sent, report.failed) == (0, 1) and "-216" in report.errors[0]
+    delivery = engine.get_alert(alert.id)[0].deliveries["zalo:8899"]
+    assert delivery.status == DeliveryStatus.pending and delivery.attempts == 1 and delivery.next_attempt_at > clock.now
