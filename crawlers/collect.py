@@ -335,10 +335,15 @@ class _Run:
         elif kind == "refused":
             self.count(source_id, "refused")
             self.error(source_id, f"{url}: {record.get('reason')}")
+            if record.get("role"):  # the sitemap or listing page itself was refused
+                self.rep(source_id).source_errors += 1
         elif kind == "dropped":
             reason = str(record.get("reason") or "")
-            self.count(source_id, "duplicate" if reason.startswith("duplicate") else "failed")
-            if not reason.startswith("duplicate"):
+            if reason.startswith("duplicate"):  # fetched, but the same page as another one of this run
+                self.count(source_id, "fetched")
+                self.count(source_id, "duplicate")
+            else:
+                self.count(source_id, "failed")
                 self.error(source_id, reason)
         elif kind == "source_error":
             self.error(source_id, f"{url}: {record.get('reason')}")

@@ -38,7 +38,7 @@ _STATS = (
 def run(job: dict[str, Any]) -> dict[str, Any]:
     """Run the job to completion in this process (once: the reactor cannot restart)."""
     settings = build_settings(job.get("settings"))
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(CollectSpider)
     process.crawl(crawler, job=job, out=sys.stdout)
     process.start()

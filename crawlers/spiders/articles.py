@@ -71,6 +71,9 @@ class ArticleMixin:
             headers=headers,
             meta={"handle_httpstatus_list": [304]},
             cb_kwargs={"source_id": source_id, "listed_url": url, "lastmod": lastmod, "entry": entry},
+            # we deduplicate by canonical URL ourselves; Scrapy's filter would silently swallow a
+            # redirect onto a page already requested, leaving a listed URL without any outcome
+            dont_filter=True,
         )
 
     def parse_article(

@@ -55,6 +55,9 @@ def test_slow_failing_redirecting_and_bombing_hosts(mock_site: MockSite, store, 
     # every linked document accounted for
     c = rep.counts
     assert (c.new, c.failed, c.refused) == (1, 3, 1)
+    # the redirect and the direct link lead to one page: fetched twice, stored once, one duplicate
+    assert (c.fetched, c.duplicate) == (2, 1)
+    assert c.fetched == c.new + c.duplicate + c.unchanged + c.irrelevant + c.quarantined
     assert not rep.failed  # the source itself works; its documents failed
     assert load_health(store, "hazards").status == Status.degraded
 
