@@ -13,6 +13,7 @@ Minimal entry (other tools rely on it)::
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from records.errors import ConfigError
-from records.schema import SourceKind
+from records.errors import ConfigError, InputError
+from records.schema import AuditEntry, SourceKind
+from store.base import Store
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
@@ -138,6 +140,11 @@ class Registry(BaseModel):
     def enabled(self) -> list[Source]:
         return [s for s in self.sources if s.enabled]
 
+    def with_sources(self, extra: Sequence[Source]) -> Registry:
+        """This registry plus sources added elsewhere (ids already in the file win)."""
+        known = {s.id for s in self.sources}
+        return Registry(sources=[*self.sources, *[s for s in extra if s.id not in known]], base_dir=self.base_dir)
+
 
 def parse_registry(data: Any, *, base_dir: Path = Path(".")) -> Registry:
     """Validate a registry from already-parsed YAML/JSON data; ConfigError with the field path on failure."""
@@ -162,3 +169,41 @@ def load_registry(path: Path) -> Registry:
     except yaml.YAMLError as exc:
         raise ConfigError(f"registry: {path} is not valid YAML: {exc}") from exc
     return parse_registry(data, base_dir=path.resolve().parent)
+
+
+ADDED = "source_additions"  # store collection of sources added through the API
+
+
+def added_sources(store: Store) -> list[Source]:
+    """Sources added through the API (kept in the store beside the registry file)."""
+    return [Source.model_validate(r.doc) for r in store.list_records(ADDED)]
+
+
+def add_source(store: Store, data: dict[str, Any], *, allow: Sequence[str], actor: str) -> Source:
+    """Validate a user-supplied source, refuse URLs that fail the SSRF guard, store it (create-only:
+    ConflictError if the id exists) and audit it. Exports must be http(s) URLs here: a path would let
+    an API caller read local files."""
+    from crawlers.ssrf import check_url
+
+    try:
+        source = Source.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
+        raise InputError(f"source: {problems}") from exc
+    if source.method != Method.push:
+        for url in source.all_urls:
+            if not url.startswith(("http://", "https://")):
+                raise InputError(f"source: {url!r} is not an http(s) URL")
+            check_url(url, allow=allow)
+    store.put_record(ADDED, source.id, source.model_dump(mode="json"), expected_version=0)
+    store.append_audit(AuditEntry(actor=actor, action="source.add", target=source.id,
+                                  details={"url": source.url, "method": str(source.method)}))  # fmt: skip
+    return source
+
+
+def remove_source(store: Store, source_id: str, *, actor: str) -> bool:
+    """Remove a source added through the API (its health and crawl state stay for the record)."""
+    removed = store.delete_record(ADDED, source_id)
+    if removed:
+        store.append_audit(AuditEntry(actor=actor, action="source.remove", target=source_id))
+    return removed

@@ -113,9 +113,9 @@ def _print_report(report: Any, *, as_json: bool) -> None:
 
 def run_crawl(args: argparse.Namespace, ctx: CommandContext) -> int:
     from crawlers.collect import CollectOptions, collect_once
-    from crawlers.registry import load_registry
+    from crawlers.registry import added_sources, load_registry
 
-    registry = load_registry(args.sources)
+    registry = load_registry(args.sources).with_sources(added_sources(ctx.store))  # + sources added via the API
     if args.only:
         unknown = set(args.only) - {s.id for s in registry.sources}
         if unknown:

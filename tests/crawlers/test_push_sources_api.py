@@ -87,3 +87,28 @@ def test_source_health_endpoint(api, store) -> None:
     one = client.get("/api/v1/sources/bqn", headers=bearer(tokens["analyst"])).json()
     assert one["last_run"]["new"] == 5 and one["last_success_at"]
     assert client.get("/api/v1/sources/nope", headers=bearer(tokens["analyst"])).status_code == 404
+
+
+def test_admins_add_sources_checked_against_ssrf(api, store) -> None:
+    client, tokens = api
+    entry = {"id": "so-xay-dung", "name": "Sở Xây dựng", "kind": "official", "method": "listing",
+             "url": "https://93.184.216.34/tin-tuc"}  # fmt: skip
+    assert client.post("/api/v1/sources", json=entry, headers=bearer(tokens["analyst"])).status_code == 403
+    created = client.post("/api/v1/sources", json=entry, headers=bearer(tokens["admin"]))
+    assert created.status_code == 201, created.text
+    assert created.json()["schedule"]["interval"] == 30
+    assert client.post("/api/v1/sources", json=entry, headers=bearer(tokens["admin"])).status_code == 409
+    for url in ("http://127.0.0.1:8000/admin", "http://169.254.169.254/latest/meta-data/", "/etc/passwd"):
+        bad = client.post("/api/v1/sources", json={**entry, "id": "x", "url": url}, headers=bearer(tokens["admin"]))
+        assert bad.status_code in (400, 422), url
+    bad_kind = client.post(
+        "/api/v1/sources", json={**entry, "id": "y", "kind": "blog"}, headers=bearer(tokens["admin"])
+    )
+    assert bad_kind.status_code in (400, 422)
+    from crawlers.registry import added_sources, parse_registry
+
+    merged = parse_registry({"sources": []}).with_sources(added_sources(store))
+    assert [s.id for s in merged.sources] == ["so-xay-dung"]
+    assert client.delete("/api/v1/sources/so-xay-dung", headers=bearer(tokens["admin"])).json() == {"deleted": True}
+    assert client.delete("/api/v1/sources/so-xay-dung", headers=bearer(tokens["admin"])).status_code == 404
+    assert [e.action for e in store.iter_audit() if e.target == "so-xay-dung"] == ["source.add", "source.remove"]

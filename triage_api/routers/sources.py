@@ -1,14 +1,16 @@
-"""Source health: what each source delivered in its last run and in total, and whether it is failing."""
+"""Source health (what each source delivered in its last run and in total, whether it is failing) and
+sources added by administrators beside the registry file (SSRF-checked; `mediawatch crawl` merges them)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, Body, HTTPException, Path, status
 from pydantic import BaseModel
 
 from crawlers.health import SourceHealth, list_health, load_health
-from triage_api.deps import ReaderUser, StoreDep
+from crawlers.registry import Source, add_source, remove_source
+from triage_api.deps import AdminUser, ReaderUser, SettingsDep, StoreDep
 from triage_api.errors import COMMON_RESPONSES
 
 router = APIRouter(prefix="/api/v1/sources", tags=["sources"], responses=COMMON_RESPONSES)
@@ -33,3 +35,17 @@ def get_source(source_id: SourceId, store: StoreDep, user: ReaderUser) -> Source
     if health is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no health recorded for source {source_id!r}")
     return health
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Add a source (registry entry format, http(s) URLs)")
+def create_source(
+    store: StoreDep, settings: SettingsDep, user: AdminUser, body: Annotated[dict[str, Any], Body()]
+) -> Source:
+    return add_source(store, body, allow=settings.ssrf_allow, actor=user.username)
+
+
+@router.delete("/{source_id}", summary="Remove a source added through the API")
+def delete_source(source_id: SourceId, store: StoreDep, user: AdminUser) -> dict[str, bool]:
+    if not remove_source(store, source_id, actor=user.username):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no source {source_id!r} was added through the API")
+    return {"deleted": True}
