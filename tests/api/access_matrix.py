@@ -349,6 +349,13 @@ MATRIX += [
 MATRIX += [
     readers("GET", "/api/v1/sources"),
     readers("GET", "/api/v1/sources/{source_id}", ok=404, params={"source_id": "source-does-not-exist"}),
+    admins(
+        "POST",
+        "/api/v1/sources",
+        ok=201,
+        json={"id": "matrix-source", "name": "Nguồn thử", "kind": "press", "method": "rss", "url": "https://93.184.216.34/rss"},
+    ),
+    admins("DELETE", "/api/v1/sources/{source_id}", ok=404, params={"source_id": "source-does-not-exist"}),
     row(
         "POST",
         "/api/v1/push",
