@@ -83,7 +83,8 @@ def classify(members: Sequence[Member], params: ClusterParams) -> IncidentKind:
 
 
 def should_open(members: Sequence[Member], params: ClusterParams) -> bool:
-    """The incident rule (docs/incidents.md): a flagged item not already suggested to an open incident;
+    """The incident rule (docs/incidents.md): a flagged item not already covered by an open incident
+    (a short text that matched it above the merge threshold);
     or a story of ``story_min_items`` items from ``story_min_sources`` sources; or a crisis topic in a
     burst (``crisis_min_items`` items from ``crisis_min_sources`` sources within ``crisis_burst``)."""
     if any(m.flags and not m.suggested_to for m in members):

@@ -41,7 +41,7 @@ class ClusterParams:
 
     window: timedelta = timedelta(hours=72)
     merge_threshold: float = 0.28
-    suggest_threshold: float = 0.20
+    suggest_threshold: float = 0.24
     min_words_auto: int = 15
     max_signatures: int = 8  # kept per cluster: the first few and the latest
     key_terms: int = 40  # indexed per stored signature (its heaviest terms)
@@ -49,6 +49,8 @@ class ClusterParams:
     max_posting: int = 2000  # terms in more clusters than this are too common to find candidates by
     max_candidates: int = 12
     max_suggestions: int = 3
+    flag_bonus: float = 0.04
+    district_bonus: float = 0.02
     # when a cluster becomes an incident (besides holding a flagged item)
     story_min_items: int = 4
     story_min_sources: int = 2
@@ -275,11 +277,14 @@ class ClusterIndex:
         return cluster
 
     # -- matching ----------------------------------------------------------------------------
-    def candidates(self, sig: Signature, at: datetime) -> list[Match]:
+    def candidates(self, sig: Signature, at: datetime, member: Member | None = None) -> list[Match]:
         """Clusters in the window sharing indexed terms with ``sig``, scored, best first.
 
         Every term of the item is looked up among the clusters' indexed (heaviest) terms; clusters
-        are ranked by the summed IDF of the terms they share and the best ``max_candidates`` scored."""
+        are ranked by the summed IDF of the terms they share and the best ``max_candidates`` scored.
+        With the item's ``member`` entry, a cluster whose items carry the same flag kind, or name the
+        same district, scores a little higher (``flag_bonus``, ``district_bonus``): two posts flagged
+        as misinformation about one place are more likely one claim than their words alone say."""
         shared: Counter[str] = Counter()
         weight: dict[str, float] = {}
         for term in sig.terms:
@@ -305,8 +310,18 @@ class ClusterIndex:
             if far and not any(resemblance(sig, o) >= self.params.suggest_threshold for o in cluster.signatures):
                 continue
             score = max(self._score(sig, query, other) for other in cluster.signatures)
-            matches.append(Match(cluster, score))
+            if member is not None and score > 0:
+                score += self._context_bonus(member, cluster)
+            matches.append(Match(cluster, min(1.0, score)))
         return sorted(matches, key=lambda m: (-m.score, m.cluster.id))
+
+    def _context_bonus(self, member: Member, cluster: Cluster) -> float:
+        bonus = 0.0
+        if member.flags and any(set(member.flags) & set(m.flags) for m in cluster.members.values()):
+            bonus += self.params.flag_bonus
+        if member.districts and any(set(member.districts) & set(m.districts) for m in cluster.members.values()):
+            bonus += self.params.district_bonus
+        return bonus
 
     def _score(self, sig: Signature, query: Vector, other: Signature) -> float:
         vector = self._vectors.get(other.item_id)

@@ -173,7 +173,8 @@ class IncidentDetector:
                 self.index.add_member(cluster, member, sig, item)
                 touched[cluster.id] = cluster
                 return cluster
-        matches = [m for m in self.index.candidates(sig, item.sort_time) if self._joinable(m.cluster, cache)]
+        candidates = self.index.candidates(sig, item.sort_time, member)
+        matches = [m for m in candidates if self._joinable(m.cluster, cache)]
         if matches and matches[0].score >= self.params.merge_threshold and not is_short(sig, self.params):
             cluster = matches[0].cluster
             self.index.add_member(cluster, member, sig, item)
@@ -189,7 +190,9 @@ class IncidentDetector:
             target = match.cluster
             if target.incident_id:
                 suggestions.setdefault(target.incident_id, []).append(item.id)
-                member.suggested_to.append(target.incident_id)
+                if match.score >= self.params.merge_threshold:
+                    # would have joined but for its length: the incident covers it, no second incident
+                    member.suggested_to.append(target.incident_id)
             elif item.id not in target.pending_suggestions:
                 target.pending_suggestions.append(item.id)
             touched[target.id] = target

@@ -59,7 +59,10 @@ def test_sample_claims_surface_together_and_stories_do_not_mix(store, router) ->
     hoaxes = [i.id for i in items if truth[i.id]["role"] == "hoax"]
     pairs = [(a, b) for a, b in itertools.combinations(hoaxes, 2) if truth[a]["claim"] == truth[b]["claim"]]
     together = sum(bool(seen.get(a, set()) & seen.get(b, set())) for a, b in pairs)
-    assert together / len(pairs) >= 0.55, f"{together}/{len(pairs)} pairs of one claim surface together"
+    assert together / len(pairs) >= 0.8, f"{together}/{len(pairs)} pairs of one claim surface together"
+    member_of = {i: incident.id for incident in incidents for i in incident.item_ids}
+    joined = sum(member_of.get(a) is not None and member_of.get(a) == member_of.get(b) for a, b in pairs)
+    assert joined / len(pairs) >= 0.5, f"{joined}/{len(pairs)} pairs of one claim in one incident"
 
     mixed = [
         (incident.id, truth[a]["story"], truth[b]["story"])
