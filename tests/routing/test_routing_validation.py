@@ -75,3 +75,29 @@ def test_bad_rules_are_refused_with_a_clear_message(units: UnitDirectory, doc: d
 def test_not_an_object() -> None:
     with pytest.raises(InputError, match="đối tượng JSON"):
         validate_rule(["not", "a", "rule"])
+
+
+def test_configuration_problems_fail_loudly(tmp_path) -> None:
+    import shutil
+
+    from records.errors import ConfigError
+    from routing.rules import load_routing_config
+
+    with pytest.raises(ConfigError, match=r"units\.yaml"):
+        UnitDirectory.load(tmp_path)
+    shutil.copy(REPO_ROOT / "config" / "units.yaml", tmp_path / "units.yaml")
+    text = (REPO_ROOT / "config" / "routing.yaml").read_text(encoding="utf-8")
+    (tmp_path / "routing.yaml").write_text(text.replace("health: so_y_te", "health: so_khong_co"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="so_khong_co"):
+        load_routing_config(tmp_path, UnitDirectory.load(tmp_path))
+    (tmp_path / "routing.yaml").write_text(text.replace("lead: cong_an_tinh", "lead: so_khong_co"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="scam"):
+        load_routing_config(tmp_path, UnitDirectory.load(tmp_path))
+
+
+def test_every_district_has_its_peoples_committee(units: UnitDirectory) -> None:
+    from sample_site.content import DISTRICTS
+
+    for district in DISTRICTS:
+        unit = units.get(units.district_unit(district) or "")
+        assert unit is not None and unit.name.startswith("UBND ") and unit.name.endswith(district), district
