@@ -49,7 +49,8 @@ def queue_page(
     page = store.list_incidents(base.model_copy(update={"statuses": statuses, "limit": 50, "cursor": cursor}))
     counts = queue_service.counts_by_status(store, query=base)
     now = clock()
-    rows = [(i, workflow.current_lock(store, incident_id=i.id, now=now)) for i in page.items]
+    locks = workflow.live_locks(store, now=now)
+    rows = [(i, locks.get(i.id)) for i in page.items]
     filters = {
         "status": status,
         "topic": topic,

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any, cast
+from zoneinfo import ZoneInfo
 
 import yaml
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from alerts.channels import DeliveryError
 from alerts.channels.webhook import check_target
 from alerts.engine import AlertEngine, list_alerts
-from alerts.messages import DELIVERY_NAMES, KIND_NAMES
+from alerts.messages import DELIVERY_NAMES, FIGURE_NAMES, FLAG_NAMES, KIND_NAMES, number, topic_name
 from alerts.models import Alert, AlertRule, ScopeType, Silence
 from alerts.rules import delete_rule, get_rule, list_rules, parse_rule, save_rule
 from mediawatch.settings import Settings
@@ -302,7 +303,32 @@ def alert_page(
     user: ReaderPageUser,
 ) -> HTMLResponse:
     alert, _ = engine_for(store, settings, clock).get_alert(alert_id)
-    return _page(request, "alerts_detail.html", user, alert=alert)
+    rows = figure_rows(alert, ZoneInfo(settings.timezone), request.app.state.unit_names)
+    return _page(request, "alerts_detail.html", user, alert=alert, figure_rows=rows)
+
+
+def figure_rows(alert: Alert, tz: ZoneInfo, unit_names: dict[str, str]) -> list[tuple[str, str]]:
+    """The alert's figures as Vietnamese (label, value) rows for the page."""
+    rows = []
+    for key, value in alert.figures.items():
+        if value is None or value == []:
+            continue
+        if key == "topics":
+            shown = ", ".join(topic_name(t) for t in value)
+        elif key == "flags":
+            shown = ", ".join(FLAG_NAMES.get(f, f) for f in value)
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value)
+        elif key == "episode_started_at":
+            shown = datetime.fromisoformat(value).astimezone(tz).strftime("%H:%M %d/%m/%Y")
+        elif key == "owner_unit":
+            shown = unit_names.get(value, value)
+        elif isinstance(value, int | float):
+            shown = number(value)
+        else:
+            shown = str(value)
+        rows.append((FIGURE_NAMES.get(key, key), shown))
+    return rows
 
 
 @pages.post("/alerts/{alert_id}/ack")

@@ -40,8 +40,13 @@ Staff = Annotated[Principal, Depends(require_roles("admin", "analyst"))]
 IncidentId = Annotated[str, Path(min_length=1, max_length=200)]
 
 
-def to_public(store: Store, incident: Incident, *, user: Principal, now: datetime) -> IncidentPublic:
-    lock = workflow.current_lock(store, incident_id=incident.id, now=now)
+def to_public(
+    store: Store, incident: Incident, *, user: Principal, now: datetime, locks: dict[str, LockPublic] | None = None
+) -> IncidentPublic:
+    """The public form; ``locks`` (from ``workflow.live_locks``) saves one read per incident in lists."""
+    lock = (
+        locks.get(incident.id) if locks is not None else workflow.current_lock(store, incident_id=incident.id, now=now)
+    )
     data = incident.model_dump()
     data["lock"] = {"holder": lock.holder, "expires_at": lock.expires_at} if lock else None
     return IncidentPublic(**data, allowed_transitions=workflow.allowed_transitions(user, incident))
@@ -83,8 +88,9 @@ def list_incidents(
     )
     page = store.list_incidents(query)
     now = clock()
+    locks = workflow.live_locks(store, now=now)
     return IncidentsPublic(
-        data=[to_public(store, i, user=user, now=now) for i in page.items], next_cursor=page.next_cursor
+        data=[to_public(store, i, user=user, now=now, locks=locks) for i in page.items], next_cursor=page.next_cursor
     )
 
 

@@ -71,10 +71,19 @@ def coverage_of(store: Store, policy: Policy, timezone: str) -> CoveragePublic:
     since, until = window_bounds(policy, tz)
     cov = policy_coverage(store, policy, since=since, until=until, tz=tz)
     return CoveragePublic(
-        policy=policy, since=since, until=until, volume=cov.volume, by_kind=cov.by_kind, by_day=cov.by_day,
-        topics=cov.topics, concerns=cov.concerns, reactions=cov.reactions,
-        examples=[ExamplePublic(title=e.title, url=e.url, source_id=e.source_id, kind=e.kind,
-                                published_at=e.published_at) for e in cov.examples],
+        policy=policy,
+        since=since,
+        until=until,
+        volume=cov.volume,
+        by_kind=cov.by_kind,
+        by_day=cov.by_day,
+        topics=cov.topics,
+        concerns=cov.concerns,
+        reactions=cov.reactions,
+        examples=[
+            ExamplePublic(title=e.title, url=e.url, source_id=e.source_id, kind=e.kind, published_at=e.published_at)
+            for e in cov.examples
+        ],
     )
 
 
@@ -88,8 +97,15 @@ def api_list(store: StoreDep, user: ReaderUser) -> PoliciesPublic:
 
 @api.post("", summary="Register a draft policy to watch", status_code=201)
 def api_add(body: PolicyIn, store: StoreDep, user: StaffUser) -> Policy:
-    return add_policy(store, title=body.title, keywords=body.keywords, opens=body.opens, closes=body.closes,
-                      note=body.note, actor=user.username)
+    return add_policy(
+        store,
+        title=body.title,
+        keywords=body.keywords,
+        opens=body.opens,
+        closes=body.closes,
+        note=body.note,
+        actor=user.username,
+    )
 
 
 @api.get("/{policy_id}", summary="A policy's coverage and public reaction over its consultation window")
@@ -122,8 +138,15 @@ def policies_add(
     closes: Annotated[date, Form()],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
-    policy = add_policy(store, title=title, keywords=[k for k in keywords.split(",") if k.strip()], opens=opens,
-                        closes=closes, note=note, actor=user.username)
+    policy = add_policy(
+        store,
+        title=title,
+        keywords=[k for k in keywords.split(",") if k.strip()],
+        opens=opens,
+        closes=closes,
+        note=note,
+        actor=user.username,
+    )
     return RedirectResponse(f"/policies/{policy.id}", status_code=303)
 
 

@@ -81,7 +81,10 @@ def push_items(
             items.append((index, item_from_push(raw, received_by=received_by)))
         except TextRepairError as exc:
             record = QuarantinedRecord(
-                source_id=str(raw.get("source_id") or "push"), url=raw.get("url"), reason=str(exc), raw=str(raw)[:RAW],
+                source_id=str(raw.get("source_id") or "push"),
+                url=raw.get("url"),
+                reason=str(exc),
+                raw=str(raw)[:RAW],
             )
             record_id = store.quarantine(record)
             response.results.append(PushResult(index=index, status="quarantined", item_id=record_id, reason=str(exc)))

@@ -83,6 +83,12 @@ def check_writable(store: Store, *, incident_id: str, user: Principal, now: date
     _check_lock(store, incident_id, user, now)
 
 
+def live_locks(store: Store, *, now: datetime) -> dict[str, LockPublic]:
+    """Every unexpired lock, by incident id (one read, for pages of incidents)."""
+    locks = {record.key: LockPublic.model_validate(record.doc) for record in store.list_records(LOCKS)}
+    return {key: lock for key, lock in locks.items() if lock.expires_at > now}
+
+
 def _check_lock(store: Store, incident_id: str, user: Principal, now: datetime) -> None:
     lock = current_lock(store, incident_id=incident_id, now=now)
     if lock is not None and lock.holder != user.username:
@@ -279,7 +285,7 @@ def resolve(
         )
     )
     lock = current_lock(store, incident_id=incident_id, now=now)
-    if lock is not None and lock.holder == user.username:  # the work is done: free the incident
+    if lock is None or lock.holder == user.username:  # the work is done: free the incident (and drop stale locks)
         store.delete_record(LOCKS, incident_id)
     if claim_id is not None:
         from triage_api.services import claims as claims_service
