@@ -61,6 +61,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 _INTERVAL_US = {"hour": 3_600_000_000, "day": 86_400_000_000}
 _FACET_TABLE_FIELDS = ("topic", "district", "flag")
+_TEXT_MATCH = "i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
 _FACET_COLUMNS = {"source": "i.source_id", "kind": "i.kind"}
 
 
@@ -389,7 +390,7 @@ class SQLiteStore(Store):
             if tq.empty:
                 where.append("0")  # only punctuation: an ordinary search that finds nothing
             else:
-                where.append("i.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+                where.append(_TEXT_MATCH)
                 params.append(_fts_expr("folded", tq.folded))
         return where, params
 
@@ -422,7 +423,9 @@ class SQLiteStore(Store):
             # few matches: fetch them all by rowid and sort.
             dense = total > DENSE_MATCHES
             if order == "relevance" and tq is not None:
-                rows = self._relevance_page(conn, tq, page_where, page_params, after, query.limit + 1, dense=dense)
+                rows = self._relevance_page(
+                    conn, tq, page_where, page_params, after, query.limit + 1, dense=dense, total=total
+                )
             else:
                 rows = self._newest_page(conn, page_where, page_params, after, query.limit + 1, dense=dense)
         more = len(rows) > query.limit
@@ -472,6 +475,7 @@ class SQLiteStore(Store):
         limit: int,
         *,
         dense: bool,
+        total: int,
     ) -> list[tuple[Any, ...]]:
         """Tiers 3..0 (2 points: every term with its exact diacritics; 1 point: every term in the
         title), newest first within a tier; the keyset is (tier, sort_time, rowid)."""
@@ -491,18 +495,27 @@ class SQLiteStore(Store):
                 " ORDER BY p.tier DESC, p.t DESC, p.r DESC"
             )
             return conn.execute(sql, [*values, limit]).fetchall()
+        n_exact, n_title = (
+            int(conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", (expr,)).fetchone()[0])
+            for expr in (exact_expr, title_expr)
+        )
+        # An exact match and a title match are folded matches too: tiers 3..1 need not re-check the
+        # folded condition (one set less to materialise). Tier sizes bound which plan to use.
+        base_where, base_params = _drop_condition(where, params, _TEXT_MATCH)
+        bounds = {3: min(n_exact, n_title, total), 2: min(n_exact, total), 1: min(n_title, total), 0: total}
         rows: list[tuple[Any, ...]] = []
         for tier in (3, 2, 1, 0):
-            if after is not None and tier > after[0]:
+            if (after is not None and tier > after[0]) or bounds[tier] == 0:
                 continue
             conds = [
-                *where,
+                *(where if tier == 0 else base_where),
                 exact_sub.format("IN" if tier & 2 else "NOT IN"),
                 exact_sub.format("IN" if tier & 1 else "NOT IN"),
             ]
+            values = [*(params if tier == 0 else base_params), exact_expr, title_expr]
             tier_after = after if after is not None and tier == after[0] else None
             rows += self._newest_page(
-                conn, conds, [*params, exact_expr, title_expr], tier_after, limit - len(rows), dense=True, tier=tier
+                conn, conds, values, tier_after, limit - len(rows), dense=bounds[tier] > DENSE_MATCHES, tier=tier
             )
             if len(rows) >= limit:
                 break
@@ -841,6 +854,20 @@ def normalize_details(details: dict[str, Any]) -> dict[str, Any]:
     """Details as they read back from JSON (dates as strings, tuples as lists), so the hash that is
     computed before storing is the hash that verifies after reading."""
     return json.loads(json.dumps(details, ensure_ascii=False, default=str))
+
+
+def _drop_condition(where: list[str], params: list[Any], condition: str) -> tuple[list[str], list[Any]]:
+    """``where`` without ``condition`` and ``params`` without its placeholders' values."""
+    out_where: list[str] = []
+    out_params: list[Any] = []
+    pos = 0
+    for cond in where:
+        n = cond.count("?")
+        if cond != condition:
+            out_where.append(cond)
+            out_params += params[pos : pos + n]
+        pos += n
+    return out_where, out_params
 
 
 def _split_sql(script: str) -> list[str]:
