@@ -28,7 +28,7 @@ from incidents.state import (
     load_cluster_docs,
     resolve_incident_id,
 )
-from records.errors import ConflictError
+from records.errors import ConflictError, NotFoundError
 from records.schema import AuditEntry, Incident, IncidentStatus, Item, utcnow
 from store.base import Store
 
@@ -285,7 +285,10 @@ class IncidentDetector:
 
     def _link_items(self, item_ids: list[str], incident_id: str) -> None:
         for item_id in item_ids:
-            self.store.annotate_item(item_id, incident_id=incident_id)
+            try:
+                self.store.annotate_item(item_id, incident_id=incident_id)
+            except NotFoundError:  # deleted since (retention): nothing left to link
+                log.info("item %s is gone; not linked to %s", item_id, incident_id)
 
     def _audit(self, action: str, incident: Incident) -> None:
         routing = incident.routing
