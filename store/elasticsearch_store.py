@@ -96,10 +96,24 @@ class ElasticsearchStore(Store):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ElasticsearchStore:
+        """The store for these settings, checked against the server (fails at start-up, not later)."""
         if not settings.elasticsearch_url:
             raise ConfigError("the Elasticsearch store needs ELASTICSEARCH_URL")
         key = settings.es_api_key.get_secret_value() if settings.es_api_key else None
-        return cls(client_for(settings.elasticsearch_url, key), settings.es_index_prefix)
+        store = cls(client_for(settings.elasticsearch_url, key), settings.es_index_prefix)
+        store.check()
+        return store
+
+    def check(self) -> None:
+        """ConfigError when an alias is missing (run ``mediawatch es-setup``); StoreError when the
+        server cannot be reached."""
+        from store.es_admin import INDEX_NAMES
+
+        with _es_errors("start-up check"):
+            missing = [n for n in INDEX_NAMES if not self.client.indices.exists_alias(name=self.alias(n))]
+        if missing:
+            names = ", ".join(self.alias(n) for n in missing)
+            raise ConfigError(f"Elasticsearch aliases missing: {names} (run `mediawatch es-setup`)")
 
     def alias(self, name: str) -> str:
         return f"{self.prefix}-{name}"

@@ -337,3 +337,19 @@ def test_replicas_override() -> None:
     spec = load_specs()["items"]
     assert index_template(spec, "mw", replicas=0)["template"]["settings"]["number_of_replicas"] == 0
     assert index_template(spec, "mw")["template"]["settings"]["number_of_replicas"] == 1
+
+
+class _AliasClient:
+    def __init__(self, existing: set[str]) -> None:
+        self.existing = existing
+        self.indices = self
+
+    def exists_alias(self, *, name: str) -> bool:
+        return name in self.existing
+
+
+def test_start_up_check_names_missing_aliases() -> None:
+    store = ElasticsearchStore(_AliasClient({"mw-items", "mw-incidents"}), "mw")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"mw-records.*es-setup"):
+        store.check()
+    ElasticsearchStore(_AliasClient({f"mw-{n}" for n in INDEX_NAMES}), "mw").check()  # type: ignore[arg-type]
