@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def test_every_row_names_every_role():
 
 
 @pytest.fixture(scope="module")
-def matrix_app(tmp_path_factory, seed) -> FastAPI:
+def matrix_app(tmp_path_factory, seed) -> Iterator[FastAPI]:
     from api_seed import NOW, SECRET, Clock
 
     from mediawatch.settings import REPO_ROOT, Settings
@@ -49,7 +50,15 @@ def matrix_app(tmp_path_factory, seed) -> FastAPI:
     path = tmp_path_factory.mktemp("matrix") / "base.db"
     shutil.copy(seed.path, path)
     settings = Settings(secret_key=SECRET, db=path, config_dir=REPO_ROOT / "config")
-    return create_app(settings, store=SQLiteStore(path), clock=Clock(NOW))
+    base = SQLiteStore(path)
+    yield create_app(settings, store=base, clock=Clock(NOW))
+    base.close()
+
+
+@pytest.fixture(scope="module")
+def matrix_client(matrix_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(matrix_app) as client:
+        yield client
 
 
 def _call(client: TestClient, r: Row, headers: dict[str, str]):
@@ -65,18 +74,21 @@ def _call(client: TestClient, r: Row, headers: dict[str, str]):
 
 
 @pytest.mark.parametrize("r", MATRIX, ids=lambda r: f"{r.method} {r.url()}")
-def test_route_answers_each_role_as_expected(r: Row, matrix_app: FastAPI, seed, tmp_path: Path):
+def test_route_answers_each_role_as_expected(
+    r: Row, matrix_app: FastAPI, matrix_client: TestClient, seed, tmp_path: Path
+):
     got: dict[str, int] = {}
+    base = matrix_app.state.store
     for role in ROLES:
         path = tmp_path / f"{role}.db"
-        shutil.copy(seed.path, path)
+        shutil.copy(seed.path, path)  # a fresh store per request: one role's write cannot change another's answer
         store = SQLiteStore(path)
         matrix_app.state.store = store
+        matrix_client.cookies.clear()
         try:
-            with TestClient(matrix_app) as client:
-                headers = {} if role == "anonymous" else {"Authorization": f"Bearer {seed.tokens[ROLE_USERS[role]]}"}
-                response = _call(client, r, headers)
-                got[role] = response.status_code
+            headers = {} if role == "anonymous" else {"Authorization": f"Bearer {seed.tokens[ROLE_USERS[role]]}"}
+            got[role] = _call(matrix_client, r, headers).status_code
         finally:
+            matrix_app.state.store = base
             store.close()
     assert got == r.expect
