@@ -43,6 +43,30 @@ DELIVERY_NAMES: dict[str, str] = {
 }
 
 
+FIGURE_NAMES: dict[str, str] = {
+    "current": "Số tin trong khung giờ hiện tại",
+    "expected": "Mức thường (trung vị cùng khung giờ các ngày trước)",
+    "spread": "Độ dao động của mức thường",
+    "ratio": "Số lần so với mức thường",
+    "score": "Điểm bất thường",
+    "window_hours": "Độ dài khung giờ (giờ)",
+    "baseline_samples": "Số tin cùng khung giờ các ngày trước (gần nhất trước)",
+    "episode_started_at": "Đợt tăng bắt đầu lúc",
+    "first_hour": "Số tin trong giờ đầu tiên",
+    "latest_hour": "Số tin trong 1 giờ qua",
+    "incident_id": "Mã sự việc",
+    "severity": "Mức nghiêm trọng",
+    "items": "Số tin",
+    "sources": "Số nguồn",
+    "topics": "Chủ đề",
+    "districts": "Địa bàn",
+    "flags": "Dấu hiệu",
+    "owner_unit": "Đơn vị chủ trì",
+    "suggested_action": "Đề xuất xử lý",
+    "deadline": "Hạn phản hồi",
+}
+
+
 def topic_name(topic_id: str) -> str:
     return TOPIC_NAMES.get(topic_id, topic_id)
 

@@ -32,7 +32,8 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # compound words too general to be a concern of their own
 GENERIC_WORDS = frozenset(
     {"dự thảo", "quy định", "người dân", "hiện nay", "thông tin", "theo đó", "tuy nhiên", "ngoài ra", "bên cạnh",
-     "cơ quan", "đơn vị", "địa phương", "vấn đề", "nội dung", "trường hợp", "thực hiện", "quảng nam", "năm học"}
+     "cơ quan", "đơn vị", "địa phương", "vấn đề", "nội dung", "trường hợp", "thực hiện", "quảng nam", "năm học",
+     "thông báo", "đề nghị", "cho biết", "hiện tại", "thời gian", "khu vực", "một số", "bà con"}
 )
 # reaction cues, matched on folded text (diacritic-insensitive); words of the public, not of a person
 REACTION_CUES: dict[str, tuple[str, ...]] = {
@@ -159,10 +160,20 @@ def _phrases(item: Item, skip: frozenset[str]) -> set[str]:
     """Candidate concern phrases of an item: its compound words (syllables joined by "_" by the
     word segmenter), leaving out those that repeat the policy's own keywords."""
     words = {t.lower().replace("_", " ") for t in _segmented(item).split() if "_" in t}
+    places = {(x or "").lower() for p in item.places for x in (p.mention, p.name, p.district)}
     return {
         w for w in words
-        if w not in GENERIC_WORDS and not (set(w.split()) & skip) and _WORD.fullmatch(w.replace(" ", ""))
+        if w not in GENERIC_WORDS and w not in places and not (set(w.split()) & skip)
+        and _WORD.fullmatch(w.replace(" ", ""))
     }
+
+
+def display_title(item: Item, limit: int = 120) -> str:
+    """The title, or for a post without one the start of its text."""
+    if item.title.strip():
+        return item.title.strip()
+    text = " ".join(item.text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def policy_coverage(
@@ -187,7 +198,9 @@ def policy_coverage(
         for label, cues in REACTION_CUES.items():
             if any(cue in folded for cue in cues):
                 reactions[label] += 1
-    examples = sorted(items.values(), key=lambda i: (-(i.reach or 0), -i.sort_time.timestamp()))[:n_examples]
+    # examples of the public's reaction: items without flags (flagged ones go to the triage queue)
+    unflagged = [i for i in items.values() if not i.flags]
+    examples = sorted(unflagged, key=lambda i: (-(i.reach or 0), -i.sort_time.timestamp()))[:n_examples]
     return PolicyCoverage(
         policy=policy,
         since=since,
@@ -199,7 +212,7 @@ def policy_coverage(
         concerns=[(p, c) for p, c in phrases.most_common(n_concerns) if c >= 2],
         reactions={label: reactions.get(label, 0) for label in REACTION_CUES},
         examples=[
-            Example(i.title, i.url, i.source_id, str(i.kind), i.sort_time, i.reach) for i in examples
+            Example(display_title(i), i.url, i.source_id, str(i.kind), i.sort_time, i.reach) for i in examples
         ],
     )
 

@@ -5,20 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
+from report_seed import WEEK_END, WEEK_START
 
 from alerts.synthetic import make_item, random_week
 from mediawatch.settings import REPO_ROOT, Settings
 from records.schema import Incident, IncidentStatus, Verdict
 from store.base import IncidentQuery
 from store.sqlite_store import SQLiteStore
-
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-WEEK = "2026-W48"
-WEEK_START = datetime(2026, 11, 23, tzinfo=TZ)  # Monday of ISO week 48, local midnight
-WEEK_END = WEEK_START + timedelta(days=7)
 
 
 @pytest.fixture

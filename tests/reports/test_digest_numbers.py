@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import TZ, WEEK, WEEK_END, WEEK_START
+from report_seed import TZ, WEEK, WEEK_END, WEEK_START
 
 from alerts.messages import number, topic_name
 from records.errors import InputError

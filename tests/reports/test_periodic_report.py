@@ -6,8 +6,8 @@ import csv
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import TZ
 from docx import Document
+from report_seed import TZ
 
 from alerts.messages import number, topic_name
 from records.errors import InputError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import TZ, WEEK_START
+from report_seed import TZ, WEEK_START
 
 from records.errors import InputError, NotFoundError
 from reports.policy_watch import add_policy, delete_policy, get_policy, list_policies, policy_coverage, window_bounds
