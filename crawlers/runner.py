@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from crawlers.errors import CrawlError
 
@@ -41,11 +42,22 @@ def run_child(job: dict[str, Any], *, timeout: float = 1800.0) -> Iterator[dict[
         timer = threading.Timer(timeout, _kill)
         timer.start()
         got_stats = False
+        # A reader thread drains the child's stdout at once: the caller's sink (enrichment) can take
+        # seconds per batch, and a full pipe would block the child's reactor mid-download.
+        lines: queue.Queue[bytes | None] = queue.Queue()
+
+        def _drain(stream: IO[bytes]) -> None:
+            for raw in stream:
+                lines.put(raw)
+            lines.put(None)
+
         try:
             assert proc.stdin is not None and proc.stdout is not None
+            reader = threading.Thread(target=_drain, args=(proc.stdout,), daemon=True)
+            reader.start()
             proc.stdin.write(json.dumps(job, ensure_ascii=False, default=str).encode("utf-8"))
             proc.stdin.close()
-            for line in proc.stdout:
+            while (line := lines.get()) is not None:
                 line = line.strip()
                 if not line.startswith(b"{"):
                     continue
@@ -55,6 +67,7 @@ def run_child(job: dict[str, Any], *, timeout: float = 1800.0) -> Iterator[dict[
                     continue
                 got_stats = got_stats or record.get("type") == "stats"
                 yield record
+            reader.join()
             proc.wait()
         finally:
             timer.cancel()
