@@ -154,3 +154,21 @@ def test_bulk_triage_from_the_queue(client, seed, store):
     assert response.status_code == 303 and response.headers["location"] == "/queue?done=1&failed=1"
     assert store.get_incident("inc-water").status == "triaged"
     assert "Đã xử lý 1 sự việc. 1 sự việc không thực hiện được." in client.get(response.headers["location"]).text
+
+
+def test_session_cookie_on_the_api_needs_the_csrf_header_for_writes(client, seed):
+    login(client, seed)
+    assert client.get("/api/v1/incidents").status_code == 200
+    token = _csrf(client.get("/queue").text)
+    refused = client.post("/api/v1/incidents/inc-water/notes", json={"text": "ghi chú"})
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    accepted = client.post(
+        "/api/v1/incidents/inc-water/notes", json={"text": "ghi chú"}, headers={"X-CSRF-Token": token}
+    )
+    assert accepted.status_code == 200
+
+
+def test_a_forged_session_cookie_is_ignored(client):
+    client.cookies.set("mw_session", "forged-session-id")
+    assert client.get("/queue", follow_redirects=False).status_code == 303
+    assert client.get("/api/v1/incidents").status_code == 401
