@@ -214,6 +214,25 @@ def build_tables(store: Store, period: Period, tz: ZoneInfo) -> tuple[dict[str, 
         "theo_dia_ban": charts.hbar(list(vol.by_district)[:18], list(vol.by_district.values())[:18],
                                     "Số tin, bài theo địa bàn"),
     }
+    responded = sum(len(u.response_hours) for u in inc.units)
+    tables["nhiem_vu"] = Table(
+        "nhiem_vu", "Phụ lục. Số liệu theo nhiệm vụ của Kế hoạch",
+        ["Nhiệm vụ (mục của Kế hoạch)", "Chủ trì theo Kế hoạch", "Số liệu trong kỳ"],
+        [
+            ["Theo dõi thông tin trên báo chí, cung cấp thông tin cho báo chí (II.3)", "Ban Tuyên giáo Tỉnh ủy",
+             f"{number(vol.total)} tin, bài được theo dõi; {number(responded)} sự việc có phản hồi đầu tiên"],
+            ["Quản lý thông tin trên báo chí, mạng xã hội (II.4.a)", "Sở Thông tin và Truyền thông",
+             f"{number(vol.flagged_items)} tin, bài có dấu hiệu cần kiểm tra"],
+            ["Phát hiện tin sai sự thật, cung cấp thông tin chính xác (II.4.b)", "Ban Tuyên giáo Tỉnh ủy",
+             f"{number(inc.by_flag.get('misinformation', 0))} sự việc có dấu hiệu tin sai sự thật; "
+             f"{number(inc.by_verdict.get('false', 0))} sự việc kết luận sai sự thật"],
+            ["Xử lý sự cố, khủng hoảng truyền thông (II.7.c)", "Tổ công tác thông tin truyền thông tỉnh",
+             f"{number(sum(alerts.values()))} cảnh báo; {number(inc.opened)} sự việc mới, "
+             f"{number(inc.resolved)} sự việc xử lý xong"],
+            ["Truyền thông dự thảo chính sách (I.1)", "Các sở, ban, ngành; UBND cấp huyện",
+             f"{number(len(policy_rows))} dự thảo được theo dõi dư luận"],
+        ],
+    )
     headline = {
         "total": vol.total, "flagged": vol.flagged_items, "opened": inc.opened, "resolved": inc.resolved,
         "open_at_end": inc.open_at_end, "median_response_hours": inc.median_response_hours,
@@ -364,6 +383,8 @@ def build_report(
     _heading(doc, "5. Truyền thông dự thảo chính sách (mục I.1 của Kế hoạch)")
     _para(doc, f"Theo dõi dư luận về {number(h['policies'])} dự thảo chính sách lấy ý kiến trong kỳ.", indent=True)
     _table(doc, tables["chinh_sach"])
+
+    _table(doc, tables["nhiem_vu"])
 
     _heading(doc, "II. ĐÁNH GIÁ CHUNG")
     _heading(doc, "1. Ưu điểm")

@@ -18,7 +18,7 @@ from store.base import ItemQuery
 H2_START = datetime(2026, 7, 1, tzinfo=TZ)
 H2_END = datetime(2027, 1, 1, tzinfo=TZ)
 EXPECTED_CSV = ["tong_hop", "theo_thang", "theo_chu_de", "theo_dia_ban", "dau_hieu", "ket_luan", "don_vi",
-                "su_viec", "canh_bao", "chinh_sach"]
+                "su_viec", "canh_bao", "chinh_sach", "nhiem_vu"]
 
 
 def _table_with_header(doc, first: str):
@@ -50,6 +50,10 @@ def test_six_month_report_has_the_plan_form_tables_and_csvs(seeded, settings, tm
     assert [r.cells[0].text for r in months.rows[1:]] == [f"{m:02d}/2026" for m in range(7, 13)]
     units = _table_with_header(doc, "Đơn vị")
     assert {r.cells[0].text for r in units.rows[1:]} == {"Sở Y tế", "Công an tỉnh"}
+    tasks = _table_with_header(doc, "Nhiệm vụ (mục của Kế hoạch)")
+    assert [r.cells[0].text.rsplit("(", 1)[1] for r in tasks.rows[1:]] == ["II.3)", "II.4.a)", "II.4.b)", "II.7.c)",
+                                                                          "I.1)"]
+    assert tasks.rows[1].cells[2].text.startswith(number(seeded.count(period)))
     policies = _table_with_header(doc, "Dự thảo")
     assert policies.rows[1].cells[0].text == "Dự thảo quy định mức thu học phí"
 
