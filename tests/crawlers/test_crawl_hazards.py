@@ -101,3 +101,15 @@ def test_a_source_that_keeps_failing_is_reported_as_failing(mock_site: MockSite,
     reasons = [q.reason for q in store.list_quarantine().items if q.source_id == "evil"]
     assert reasons and all("EntitiesForbidden" in r for r in reasons)
     assert store.count(ItemQuery()) == 0
+
+
+def test_robots_txt_also_guards_feeds(mock_site: MockSite, store, crawl_settings):
+    registry = parse_registry(
+        {"sources": [{"id": "hidden", "name": "Feed cấm", "kind": "press", "method": "rss",
+                      "url": mock_site.url("/private/feed.rss")}]}
+    )  # fmt: skip
+    report = collect_once(registry, sink=store.upsert_items, store=store, settings=crawl_settings,
+                          options=fast_options(), relevance=NO_FILTER)  # fmt: skip
+    assert mock_site.paths() == ["/robots.txt"]
+    assert report.sources["hidden"].failed and report.sources["hidden"].counts.refused == 1
+    assert "robots.txt" in (load_health(store, "hidden").last_error or "")
