@@ -12,7 +12,7 @@ Layout (one job per module):
 - ``exports`` / ``push``: social platform exports and forwarded items.
 - ``health``: per-source health and crawl state in the store.
 - ``collect``: one collection run over a registry (``collect_once``).
-- ``items`` / ``pipelines`` / ``settings`` / ``spiders`` / ``scrapy_child``: the Scrapy project,
-  run in a child process that streams items back as JSON lines.
+- ``items`` / ``pipelines`` / ``settings`` / ``middlewares`` / ``spiders`` / ``scrapy_child``: the
+  Scrapy project, run in a child process (``runner``) that streams items back as JSON lines.
 - ``bench``: engine throughput and memory figures.
 """
