@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from incidents.similarity import (
     cosine_vectors,
     key_terms,
     resemblance,
+    signature,
     similarity,
     vectorize,
 )
@@ -398,3 +400,17 @@ class ClusterIndex:
 
 def is_short(sig: Signature, params: ClusterParams) -> bool:
     return sig.n_words < params.min_words_auto
+
+
+def cluster_from_items(
+    items: Sequence[Item], cluster_id: str, incident_id: str | None, params: ClusterParams
+) -> Cluster:
+    """A cluster holding ``items`` (signatures of the first ``max_signatures``), e.g. after a split."""
+    ordered = sorted(items, key=lambda i: (i.sort_time, i.id))
+    cluster = Cluster(id=cluster_id, incident_id=incident_id)
+    for item in ordered:
+        cluster.members[item.id] = Member.of(item)
+    for item in ordered[: params.max_signatures]:
+        cluster.signatures.append(signature(item))
+        cluster.headlines[item.id] = headline(item)
+    return cluster

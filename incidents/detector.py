@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from incidents import assemble
-from incidents.cluster import Cluster, ClusterIndex, ClusterParams, Member, is_short
+from incidents.cluster import Cluster, ClusterIndex, ClusterParams, Member, cluster_from_items, is_short
 from incidents.similarity import signature
 from incidents.state import (
     BATCH_PREFIX,
@@ -30,7 +30,7 @@ from incidents.state import (
 )
 from records.errors import ConflictError, NotFoundError
 from records.schema import AuditEntry, Incident, IncidentStatus, Item, utcnow
-from store.base import Store
+from store.base import IncidentQuery, Store
 
 if TYPE_CHECKING:
     from routing.engine import Router
@@ -74,7 +74,29 @@ class IncidentDetector:
         for doc in docs:
             self.index.load(Cluster.from_doc(doc))
         self._own_records = {d["id"] for d in docs if not d.get("batched")}
+        self._recover_open_incidents()
         log.debug("incident index: %d clusters", len(self.index.clusters))
+
+    def _recover_open_incidents(self) -> None:
+        """Rebuild the clusters of recent open incidents the stored index lacks (a run that stopped
+        between writing an incident and saving its cluster), so their stories keep growing."""
+        since = self.clock() - self.params.window
+        statuses = [s for s in IncidentStatus if s != IncidentStatus.resolved]
+        cursor: str | None = None
+        while True:
+            page = self.store.list_incidents(IncidentQuery(statuses=statuses, since=since, limit=200, cursor=cursor))
+            for incident in page.items:
+                if incident.id in self.index.by_incident:
+                    continue
+                items = self.store.get_items(incident.item_ids)
+                if items:
+                    cluster = cluster_from_items(items, f"c-recovered-{incident.id}", incident.id, self.params)
+                    self.index.load(cluster)
+                    self.store.put_record(CLUSTERS, cluster.id, cluster.to_doc())
+                    self._own_records.add(cluster.id)
+            if not page.next_cursor:
+                return
+            cursor = page.next_cursor
 
     def _save(self, clusters: Sequence[Cluster]) -> None:
         """One record per cluster of several items (or with an incident or suggestions); the batch's

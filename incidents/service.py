@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from incidents import assemble
-from incidents.cluster import Cluster, ClusterParams, Member, headline
+from incidents.cluster import Cluster, ClusterParams, Member, cluster_from_items, headline
 from incidents.similarity import DocumentFrequencies, signature
 from incidents.state import CLUSTERS, NO_INCIDENT, REDIRECTS, bump_generation, load_cluster_docs
 from records.errors import ConflictError, InputError, NotFoundError
@@ -69,18 +69,6 @@ def _cluster_of_items(store: Store, item_ids: set[str]) -> list[Cluster]:
     return [
         Cluster.from_doc(doc) for doc in docs if any(m.get("item_id") in item_ids for m in doc.get("members", []))
     ]
-
-
-def _cluster_for(items: Sequence[Item], cluster_id: str, incident_id: str, params: ClusterParams) -> Cluster:
-    """A cluster holding ``items`` (signatures of the first ``max_signatures``)."""
-    ordered = sorted(items, key=lambda i: (i.sort_time, i.id))
-    cluster = Cluster(id=cluster_id, incident_id=incident_id)
-    for item in ordered:
-        cluster.members[item.id] = Member.of(item)
-    for item in ordered[: params.max_signatures]:
-        cluster.signatures.append(signature(item))
-        cluster.headlines[item.id] = headline(item)
-    return cluster
 
 
 def _drop_members(cluster: Cluster, item_ids: set[str]) -> None:
@@ -231,7 +219,7 @@ def split_incident(
     for cluster in _cluster_of_items(store, set(moving)):
         _drop_members(cluster, set(moving))
         _save_cluster(store, cluster)
-    _save_cluster(store, _cluster_for(moved_items, f"c-split-{new.id}", new.id, params))
+    _save_cluster(store, cluster_from_items(moved_items, f"c-split-{new.id}", new.id, params))
     bump_generation(store)
     _audit(store, actor=actor, action="incident.split", incident=incident, new_incident=new.id, moved=moving)
     _audit(store, actor=actor, action="incident.create", incident=new, split_from=incident.id)
@@ -272,7 +260,7 @@ def add_items(
             _save_cluster(store, cluster)
     own = _clusters_by_incident(store, {incident.id}).get(incident.id)
     if own is None:
-        own = _cluster_for(store.get_items(incident.item_ids), f"c-own-{incident.id}", incident.id, params)
+        own = cluster_from_items(store.get_items(incident.item_ids), f"c-own-{incident.id}", incident.id, params)
     for item in items:
         own.members[item.id] = Member.of(item)
         if len(own.signatures) < params.max_signatures:

@@ -170,3 +170,15 @@ def test_no_author_field_is_read_by_incidents_or_routing() -> None:
     for folder in ("incidents", "routing"):
         for path in (REPO / folder).glob("*.py"):
             assert "author" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_lost_index_is_rebuilt_from_open_incidents(store, router, clock) -> None:
+    from incidents.state import CLUSTERS
+
+    story = dam_story()
+    ingest(store, IncidentDetector(store, router, clock=clock), story[:2])
+    for record in store.list_records(CLUSTERS):  # as if the run stopped before saving its clusters
+        store.delete_record(CLUSTERS, record.key)
+    restarted = IncidentDetector(store, router, clock=clock)
+    ingest(store, restarted, story[2:])
+    assert len({i.incident_id for i in store.get_items([i.id for i in story])}) == 1
