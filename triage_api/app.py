@@ -82,7 +82,7 @@ def create_app(
         summary="Incidents, search and accountability for the Quảng Nam information task force.",
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=None,  # Swagger UI would load its JavaScript from a CDN; the spec itself is served
+        docs_url=None,  # Swagger UI loads its JavaScript from a CDN: /api/v1/docs is our own page (pages/apidocs.py)
         redoc_url=None,
         max_body_size=MAX_BODY_BYTES,
     )

@@ -20,6 +20,6 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_api.app import create_app
 
     app = create_app(ctx.settings)  # raises ConfigError without a secret key; the lifespan opens the store
-    print(f"mediawatch: serving http://{args.host}:{args.port}/ (OpenAPI spec: /api/v1/openapi.json)", flush=True)
+    print(f"mediawatch: serving http://{args.host}:{args.port}/ (API: /api/v1/docs)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
     return 0

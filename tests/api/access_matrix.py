@@ -109,6 +109,7 @@ MATRIX: list[Row] = [
     # -- operations --------------------------------------------------------------------------------
     row("GET", "/healthz", anonymous=200, admin=200, analyst=200, board=200, unit=200),
     row("GET", "/metrics", anonymous=200, admin=200, analyst=200, board=200, unit=200),
+    row("GET", "/api/v1/docs", anonymous=200, admin=200, analyst=200, board=200, unit=200),
     # -- incidents ---------------------------------------------------------------------------------
     everyone("GET", "/api/v1/incidents"),
     everyone("GET", "/api/v1/incidents/{incident_id}"),
@@ -353,7 +354,13 @@ MATRIX += [
         "POST",
         "/api/v1/sources",
         ok=201,
-        json={"id": "matrix-source", "name": "Nguồn thử", "kind": "press", "method": "rss", "url": "https://93.184.216.34/rss"},
+        json={
+            "id": "matrix-source",
+            "name": "Nguồn thử",
+            "kind": "press",
+            "method": "rss",
+            "url": "https://93.184.216.34/rss",
+        },
     ),
     admins("DELETE", "/api/v1/sources/{source_id}", ok=404, params={"source_id": "source-does-not-exist"}),
     row(

@@ -98,3 +98,11 @@ def test_no_endpoint_aggregates_or_filters_by_author(app, store):
     for facet in FacetField.__args__:
         counts = store.facet_counts(ItemQuery(), facet)
         assert not any(key.startswith("Tác giả") for key in counts)
+
+
+def test_api_docs_page_lists_every_operation_without_external_scripts(client, app):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    for path in app.openapi()["paths"]:
+        assert f"<code>{path}</code>" in page.text
+    assert "<script" not in page.text and "cdn" not in page.text.lower()
