@@ -81,7 +81,7 @@ class IncidentDetector:
         """Rebuild the clusters of recent open incidents the stored index lacks (a run that stopped
         between writing an incident and saving its cluster), so their stories keep growing."""
         since = self.clock() - self.params.window
-        statuses = [s for s in IncidentStatus if s != IncidentStatus.resolved]
+        statuses: list[IncidentStatus] = [s for s in IncidentStatus if s != IncidentStatus.resolved]
         cursor: str | None = None
         while True:
             page = self.store.list_incidents(IncidentQuery(statuses=statuses, since=since, limit=200, cursor=cursor))

@@ -26,7 +26,7 @@ FALLBACK_RULE_ID = "fallback"
 
 def kind_of(incident: Incident) -> IncidentKind:
     """The incident's routing kind: its ``kind`` when set, else derived from its flags."""
-    if incident.kind in IncidentKind.__members__:
+    if incident.kind is not None and incident.kind in IncidentKind.__members__:
         return IncidentKind(incident.kind)
     flags = set(incident.flag_kinds)
     if FlagKind.scam in flags:

@@ -52,7 +52,7 @@ def _resolved_at(incident: Incident) -> datetime:
 
 
 def _suggested_to_open_incidents(store: Store) -> set[str]:
-    open_statuses = [s for s in IncidentStatus if s != IncidentStatus.resolved]
+    open_statuses: list[IncidentStatus] = [s for s in IncidentStatus if s != IncidentStatus.resolved]
     found: set[str] = set()
     cursor: str | None = None
     while True:
