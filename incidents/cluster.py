@@ -151,10 +151,6 @@ class Cluster:
     def last_seen(self) -> datetime:
         return max(m.at for m in self.members.values())
 
-    @property
-    def sources(self) -> list[str]:
-        return list(dict.fromkeys(m.source_id for m in sorted(self.members.values(), key=lambda m: m.at)))
-
     def accepts(self, at: datetime, window: timedelta) -> bool:
         return self.first_seen - window <= at <= self.last_seen + window
 
@@ -369,19 +365,6 @@ class ClusterIndex:
         self.clusters[cluster_id] = cluster
         self.add_member(cluster, member, sig, item)
         return cluster
-
-    def remove_member(self, cluster: Cluster, item_id: str) -> None:
-        cluster.members.pop(item_id, None)
-        if self.item_cluster.get(item_id) == cluster.id:
-            del self.item_cluster[item_id]
-        kept = [s for s in cluster.signatures if s.item_id != item_id]
-        for sig in cluster.signatures:
-            if sig.item_id == item_id:
-                self.dfs.remove(sig.terms)
-                self._vectors.pop(sig.item_id, None)
-        cluster.signatures = kept
-        cluster.headlines.pop(item_id, None)
-        self._reindex(cluster)
 
     def link_incident(self, cluster: Cluster, incident_id: str | None) -> None:
         if cluster.incident_id and self.by_incident.get(cluster.incident_id) == cluster.id:
