@@ -70,17 +70,24 @@ class Router:
         seeded = seed_rules(store, rules)
         if seeded:
             log.info("seeded %d routing rules from %s", seeded, config_dir)
-        return cls(store, units, config)
+        router = cls(store, units, config)
+        router.rules(strict=True)  # a stored rule the configuration no longer supports fails at start-up
+        return router
 
     # -- rules ------------------------------------------------------------------------------
-    def rules(self) -> list[RoutingRule]:
-        """The stored rules in the order they are tried: priority, then the more specific, then id."""
+    def rules(self, *, strict: bool = False) -> list[RoutingRule]:
+        """The stored rules in the order they are tried: priority, then the more specific, then id.
+
+        An invalid stored rule raises ConfigError when ``strict`` (start-up); otherwise it is skipped
+        with an error in the log, and the other rules (or the fallback) route the incident."""
         rules = []
         for record in self.store.list_records(COLLECTION):
             try:
                 rules.append(validate_rule(record.doc, units=self.units))
             except InputError as exc:
-                raise ConfigError(f"stored routing rule {record.key!r} is invalid: {exc}") from exc
+                if strict:
+                    raise ConfigError(f"stored routing rule {record.key!r} is invalid: {exc}") from exc
+                log.error("skipping invalid stored routing rule %r: %s", record.key, exc)
         return sorted(rules, key=lambda r: (r.priority, -r.match.specificity, r.id))
 
     def validate(self, doc: dict) -> RoutingRule:

@@ -142,3 +142,14 @@ def test_a_more_specific_rule_wins_at_equal_priority(store: SQLiteStore, router:
     store.put_record(COLLECTION, special["id"], router.validate(special).model_dump(mode="json"))
     assert router.route(incident("misinformation", topics=["health"], severity=4), now=NOW).rule_id == special["id"]
     assert router.route(incident("misinformation", topics=["health"], severity=3), now=NOW).rule_id == "misinformation"
+
+
+def test_an_invalid_stored_rule_fails_at_start_up_and_is_skipped_later(store: SQLiteStore, router: Router) -> None:
+    from records.errors import ConfigError
+
+    broken = dict(store.get_record(COLLECTION, "scam").doc, lead="so_da_giai_the")
+    store.put_record(COLLECTION, "scam", broken)  # written behind the API's back
+    with pytest.raises(ConfigError, match="scam"):
+        Router.load(store, REPO_ROOT / "config")
+    decision = router.route(incident("scam"), now=NOW)
+    assert decision.rule_id == "fallback" and decision.lead_unit == "to_cong_tac_tttt"
