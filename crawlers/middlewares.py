@@ -14,7 +14,6 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 from twisted.internet.task import deferLater
 from twisted.python.failure import Failure
@@ -61,6 +60,8 @@ class BackoffDelayMiddleware:
     async def process_request(self, request: Request) -> None:
         delay = request.meta.pop("backoff_delay", 0)
         if delay:
+            from twisted.internet import reactor  # imported here: importing it installs a reactor
+
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
 
 
