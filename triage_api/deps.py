@@ -24,7 +24,6 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 
 from mediawatch.settings import Settings
 from records.errors import StoreError
@@ -51,22 +50,24 @@ class Hooks:
     on_claims_changed: Callable[[], None] | None = None
 
 
-def get_store(request: Request) -> Store:
+# Trivial dependencies are ``async def``: FastAPI runs plain ``def`` dependencies in the thread pool,
+# one thread hop each.
+async def get_store(request: Request) -> Store:
     store = getattr(request.app.state, "store", None)
     if store is None:
         raise StoreError("the store is not open")
     return store
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_clock(request: Request) -> Callable[[], datetime]:
+async def get_clock(request: Request) -> Callable[[], datetime]:
     return request.app.state.clock
 
 
-def get_hooks(request: Request) -> Hooks:
+async def get_hooks(request: Request) -> Hooks:
     return request.app.state.hooks
 
 
@@ -104,7 +105,8 @@ async def optional_user(
     A session-authenticated state-changing request without the session's CSRF token is refused (403).
     """
     if credentials is not None:
-        principal = await run_in_threadpool(users_service.principal_for_token, store, token=credentials.credentials)
+        # Two indexed point reads (< 0.1 ms under WAL): done on the event loop, saving a thread hop per request.
+        principal = users_service.principal_for_token(store, token=credentials.credentials)
         if principal is None:
             raise _unauthorized("invalid or revoked API token")
         return principal
@@ -115,7 +117,7 @@ async def optional_user(
     if session_id is None:
         return None
     now = request.app.state.clock()
-    principal = await run_in_threadpool(users_service.principal_for_session, store, session_id=session_id, now=now)
+    principal = users_service.principal_for_session(store, session_id=session_id, now=now)
     if principal is None:
         return None
     if request.method not in SAFE_METHODS:

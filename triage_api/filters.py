@@ -11,7 +11,7 @@ from records.schema import SourceKind
 from triage_api.schemas import SearchParams
 
 
-def search_params(
+async def search_params(
     q: Annotated[str | None, Query(max_length=500, description="full text, diacritic-insensitive")] = None,
     topic: Annotated[list[str] | None, Query(max_length=20)] = None,
     district: Annotated[list[str] | None, Query(max_length=30)] = None,
