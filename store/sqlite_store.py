@@ -12,6 +12,9 @@ Full text: see ``store.fts``. Relevance order is (tier, newest first) where the 
 the item matches: 2 points when every term matches with its exact diacritics, 1 point when every
 term is in the (folded) title. The tier depends on the item and the query only, not on corpus
 statistics, so keyset pages stay stable while items are inserted (bm25 scores would shift).
+Every cursor also carries the largest rowid at its first page (rowids are never reused), so items
+inserted meanwhile stay out of that paging session. An item whose published time changes while
+someone pages may move between pages; inserts never make a page repeat or skip an item.
 """
 
 from __future__ import annotations
