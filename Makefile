@@ -5,10 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DB ?= var/demo.db
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
 
-.PHONY: help run test bench train lint docs browser-deps clean
+.PHONY: help run test bench train lint docs test-deps clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -25,12 +26,17 @@ run: $(STAMP) ## Crawl the bundled sample sites, enrich, store, detect, route, a
 	@rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(VENV)/bin/mediawatch --db $(DB) demo --out var
 
-browser-deps: ## Install Debian's Chromium for the browser tests (needs root and apt)
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+test-deps: ## Debian packages some tests need: Chromium (browser tests), docker-compose (compose file check)
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
-test: $(STAMP) browser-deps ## Every test, plus ruff and the docs check
+test: $(STAMP) test-deps ## Every test, plus ruff and the docs check
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .

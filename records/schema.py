@@ -119,7 +119,7 @@ class Item(_Model):
     flags: list[Flag] = Field(default_factory=list)
     provenance: Provenance = Field(default_factory=Provenance)
     versions: list[ItemVersion] = Field(default_factory=list)
-    syndicated_with: list[str] = Field(default_factory=list)  # ids of copies on other sites
+    syndicated_with: list[str] = Field(default_factory=list)  # canonical URLs of copies on other sites
     reach: int | None = None  # reactions + shares where the source gives them
     incident_id: str | None = None
     segmented: str | None = None  # underthesea tokens joined by "_" within words, for indexing
