@@ -28,6 +28,8 @@ class KindRule:
     classifier_weight: float
     cue_weight: float
     dampen: tuple[str, ...]
+    classifier_dampen: float = 0.0  # share of the dampening applied to the classifier's probability
+    official_source_factor: float = 1.0  # the score of an item from an official source is multiplied by this
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,10 @@ def score_flags(
         boost = rules.official_boost if official else 1.0
         damp = _noisy_or([min(0.95, h.group.weight * boost) for h in active_dampers])
         p = float(proba.get(kind, 0.0))
-        score = _noisy_or([rule.classifier_weight * p, (1.0 - damp) * evidence])
+        model_part = rule.classifier_weight * p * (1.0 - rule.classifier_dampen * damp)
+        score = _noisy_or([model_part, (1.0 - damp) * evidence])
+        if official:
+            score *= rule.official_source_factor
         score = round(min(max(score, 0.0), 1.0), 4)
         if score < rule.threshold:
             continue
@@ -93,8 +98,10 @@ def score_flags(
             words = explain(kind) if explain is not None else []
             model = f"Mô hình: xác suất {_comma(p)}"
             reasons.append(model + (f"; các từ mạnh nhất: {', '.join(words)}" if words else ""))
-        if active_dampers and evidence > 0:
+        if active_dampers and (evidence > 0 or (p > 0 and rule.classifier_dampen > 0)):
             reasons.append("Đã giảm điểm vì: " + "; ".join(h.reason for h in active_dampers))
+        if official and rule.official_source_factor < 1.0:
+            reasons.append("Nguồn chính thức: điểm đã được giảm")
         flags.append(Flag(kind=FlagKind(kind), score=score, reasons=reasons))
     return flags
 
@@ -113,7 +120,8 @@ def load_flag_rules(path: Path | None = None, *, config_dir: Path | None = None)
             if not 0.0 < threshold <= 1.0:
                 raise ValueError(f"{kind}: threshold {threshold} outside (0, 1]")
             kinds[kind] = KindRule(threshold, float(spec["classifier_weight"]), float(spec["cue_weight"]),
-                                   tuple(spec.get("dampen") or ()))
+                                   tuple(spec.get("dampen") or ()), float(spec.get("classifier_dampen", 0.0)),
+                                   float(spec.get("official_source_factor", 1.0)))
         claims = data["claims"]
         return FlagRules(
             kinds=kinds,
