@@ -10,6 +10,7 @@ failed or refused (robots.txt / SSRF), so nothing is lost without a trace.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -220,8 +221,11 @@ class _Run:
             except FeedError as exc:
                 failures += 1
                 self.error(source.id, str(exc))
-                raw = result.body.decode("utf-8", errors="replace")
-                self.quarantine(source.id, url, f"Nguồn tin (feed) không đọc được: {exc}", raw)
+                digest = hashlib.sha256(result.body).hexdigest()
+                if feeds_state.get(url, {}).get("quarantined") != digest:  # the same bad feed: kept once
+                    raw = result.body.decode("utf-8", errors="replace")
+                    self.quarantine(source.id, url, f"Nguồn tin (feed) không đọc được: {exc}", raw)
+                    feeds_state[url] = {**feeds_state.get(url, {}), "quarantined": digest}
                 continue
             except CrawlError as exc:  # fetch, SSRF, size cap
                 failures += 1
@@ -325,7 +329,13 @@ class _Run:
             run_id=self.run_id, author=post.page_name, published_at=post.created_at,
             language=source.language, reach=post.reach,
         )  # fmt: skip
-        self.offer(source, item, None)
+        # a post already imported with the same text and reach is not enriched and stored again
+        known = self.state(source.id)["articles"].get(item.url)
+        if known and known.get("hash") == item.content_hash and known.get("reach") == item.reach:
+            self.count(source.id, "fetched")
+            self.count(source.id, "unchanged")
+            return
+        self.offer(source, item, {"reach": item.reach})
 
     # -- crawl child ---------------------------------------------------------------------------
     def child_job(self, parts: list[dict[str, Any]]) -> dict[str, Any]:
