@@ -75,3 +75,14 @@ def test_rescale_maps_model_threshold_onto_flag_threshold() -> None:
     assert _rescale(1.0, 0.3, 0.5) == pytest.approx(1.0)
     assert _rescale(0.0, 0.3, 0.5) == 0.0
     assert _rescale(0.7, 0.0, 0.5) == 0.7
+
+
+def test_official_source_and_debunk_lower_the_model_score(enricher: Enricher) -> None:
+    text = "Chuyện bùa chú ở làng"
+    social = enricher.analyze({"id": "4", "text": text, "kind": "social"})["flags"]
+    official = enricher.analyze({"id": "5", "text": text, "kind": "official"})["flags"]
+    assert [f["kind"] for f in social] == ["misinformation"]
+    assert official == []
+    debunk = enricher.analyze({"id": "6", "text": "Bác bỏ tin đồn bùa chú ở làng, thông tin sai sự thật"})["flags"]
+    social_score = social[0]["score"]
+    assert all(f["score"] < social_score for f in debunk)
