@@ -4,18 +4,47 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
+from lxml import etree
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip, gzip_magic_number
-from scrapy.utils.sitemap import Sitemap
 
 from crawlers.errors import UnsafeXML
 from crawlers.feeds import screen_xml
 from crawlers.spiders.articles import ArticleMixin
 
 MAX_SITEMAP_DEPTH = 2
+_PARSER = dict(recover=True, remove_comments=True, resolve_entities=False, no_network=True)
+
+
+def read_sitemap(body: bytes) -> tuple[str, list[dict[str, str]]]:
+    """The sitemap's type (``urlset`` / ``sitemapindex``) and its entries: ``loc``, ``lastmod`` (or, in a
+    Google News sitemap, ``news:publication_date``). Entities are not resolved, the network not used."""
+    root = etree.fromstring(body, parser=etree.XMLParser(**_PARSER))
+    if root is None:
+        return "", []
+    kind = etree.QName(root).localname
+    entries: list[dict[str, str]] = []
+    for node in root:
+        if not isinstance(node.tag, str) or etree.QName(node).localname not in ("url", "sitemap"):
+            continue
+        entry: dict[str, str] = {}
+        for child in node.iter():
+            if not isinstance(child.tag, str):
+                continue
+            name = etree.QName(child).localname
+            text = (child.text or "").strip()
+            if name == "loc" and child.getparent() is node:
+                entry["loc"] = text
+            elif name == "lastmod" and text:
+                entry["lastmod"] = text
+            elif name == "publication_date" and text:
+                entry.setdefault("published", text)
+        if entry.get("loc"):
+            entry.setdefault("lastmod", entry.get("published", ""))
+            entries.append(entry)
+    return kind, entries
 
 
 class SitemapMixin(ArticleMixin):
@@ -41,16 +70,19 @@ class SitemapMixin(ArticleMixin):
         except (UnsafeXML, OSError, ValueError) as exc:
             self.emit({"type": "source_error", "source_id": source_id, "url": response.url, "reason": str(exc)})
             return
-        sitemap = Sitemap(body)
-        if sitemap.type == "sitemapindex":
+        try:
+            kind, entries = read_sitemap(body)
+        except etree.XMLSyntaxError as exc:
+            self.emit({"type": "source_error", "source_id": source_id, "url": response.url, "reason": str(exc)})
+            return
+        if kind == "sitemapindex":
             if depth >= MAX_SITEMAP_DEPTH:
                 return
-            for entry in sitemap:
+            for entry in entries:
                 yield self.sitemap_request(source_id, entry["loc"], depth + 1)
             return
         pattern = re.compile(source.article_pattern) if source.article_pattern else None
-        entries: list[dict[str, Any]] = [e for e in sitemap if e.get("loc")]
-        if not entries and sitemap.type != "urlset":
+        if not entries and kind != "urlset":
             self.emit(
                 {"type": "source_error", "source_id": source_id, "url": response.url, "reason": "not a sitemap"}
             )

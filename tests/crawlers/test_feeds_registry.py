@@ -122,3 +122,25 @@ def test_adaptive_interval_is_bounded() -> None:
     assert next_interval(30, schedule, new=0, seen=10, failed=False) == 46  # repeats: back off
     assert next_interval(100, schedule, new=0, seen=10, failed=True) == 120  # failures: up to max
     assert next_interval(60, schedule, new=2, seen=10, failed=False) == 45  # some news: towards base
+
+
+def test_sitemaps_plain_news_and_index() -> None:
+    from crawlers.spiders.sitemap import read_sitemap
+
+    news = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://a.vn/1.html</loc>'
+        b"<news:news><news:publication><news:name>A</news:name></news:publication>"
+        b"<news:publication_date>2024-10-28T08:00:00+07:00</news:publication_date></news:news></url>"
+        b"<url><loc> https://a.vn/2.html </loc><lastmod>2024-10-29</lastmod></url><url><loc>https://a.vn/3</loc></url>"
+        b"</urlset>"
+    )
+    kind, entries = read_sitemap(news)
+    assert kind == "urlset"
+    assert [(e["loc"], e["lastmod"]) for e in entries] == [
+        ("https://a.vn/1.html", "2024-10-28T08:00:00+07:00"),
+        ("https://a.vn/2.html", "2024-10-29"),
+        ("https://a.vn/3", ""),
+    ]
+    kind, entries = read_sitemap((SITE / "sitemap_index.xml").read_bytes())
+    assert kind == "sitemapindex" and entries[0]["loc"].endswith("/national/sitemap-news.xml")
