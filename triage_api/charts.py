@@ -49,7 +49,7 @@ def bar_chart(
     if not points:
         return Markup('<p class="muted">Chưa có dữ liệu.</p>')
     pad_l, pad_b, pad_t = 32, 28, 12
-    plot_w, plot_h = width - pad_l - 8, height - pad_b - pad_t
+    plot_w, plot_h = width - pad_l - 24, height - pad_b - pad_t
     top = _nice_max(max(c for _, c in points))
     slot = plot_w / len(points)
     bar_w = max(2.0, slot * 0.75)
@@ -83,17 +83,21 @@ def line_chart(
     labels: dict[str, str],
     title: str,
     label_format: str = "%d/%m",
-    width: int = 720,
-    height: int = 240,
+    axis: Sequence[datetime] | None = None,
+    width: int = 960,
+    height: int = 260,
 ) -> Markup:
-    """One line per series over shared time buckets, with a legend (e.g. items per day by topic)."""
-    times = sorted({t for values in series.values() for t in values})
+    """One line per series over shared time buckets, with a legend (e.g. items per day by topic).
+    ``axis``: every bucket to show (missing values count 0); default: the buckets that have values."""
+    times = sorted(set(axis or ()) | {t for values in series.values() for t in values})
     if not times:
         return Markup('<p class="muted">Chưa có dữ liệu.</p>')
     pad_l, pad_b, pad_t = 32, 28, 12
-    plot_w, plot_h = width - pad_l - 8, height - pad_b - pad_t
+    plot_w, plot_h = width - pad_l - 24, height - pad_b - pad_t
     top = _nice_max(max((c for values in series.values() for c in values.values()), default=1))
-    step = plot_w / max(1, len(times) - 1)
+    step = plot_w / max(1, len(times) - 1) if len(times) > 1 else 0.0
+    if len(times) == 1:
+        pad_l += plot_w / 2  # a single bucket sits in the middle
     every = max(1, len(times) // 8)
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
@@ -116,6 +120,12 @@ def line_chart(
             for k, t in enumerate(times)
         )
         name = escape(labels.get(key, key))
+        for k, t in enumerate(times):
+            y = pad_t + plot_h - plot_h * values.get(t, 0) / top
+            parts.append(
+                f'<circle cx="{pad_l + k * step:.1f}" cy="{y:.1f}" r="3" fill="{color}">'
+                f"<title>{name} {escape(t.strftime(label_format))}: {values.get(t, 0)}</title></circle>"
+            )
         parts.append(
             f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{coords}">'
             f"<title>{name}</title></polyline>"

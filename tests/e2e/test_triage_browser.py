@@ -206,6 +206,15 @@ def test_analyst_resolves_an_incident_and_the_audit_log_verifies(served, page):
     expect(page.locator("#audit-table")).to_contain_text("known_claim.create")
     page.screenshot(path=str(ARTIFACTS / "e2e-4-audit.png"), full_page=True)
 
+    page.click("text=Tìm kiếm")
+    page.fill("input[name=q]", "nuoc may tam ky")  # without diacritics
+    page.click("button.primary")
+    expect(page.locator("article.item").first).to_contain_text("nước máy Tam Kỳ")
+    page.screenshot(path=str(ARTIFACTS / "e2e-5-search.png"), full_page=True)
+    page.click("text=Tổng quan")
+    expect(page.locator("svg.chart")).to_have_count(2)
+    page.screenshot(path=str(ARTIFACTS / "e2e-6-dashboard.png"), full_page=True)
+
     from records.audit import verify_chain
     from store.sqlite_store import SQLiteStore
 

@@ -131,7 +131,7 @@ def dashboard_page(
     for bucket in store.histogram(query, interval="day", by="district"):
         if bucket.key:
             by_district[bucket.key][bucket.start] = bucket.count
-    days_axis = sorted({t for series in (*by_topic.values(), *by_district.values()) for t in series})
+    days_axis = [since + timedelta(days=k) for k in range((now - since).days + 1)]
     topic_names = request.app.state.topic_names
     district_totals = sorted(((d, sum(v.values())) for d, v in by_district.items()), key=lambda kv: -kv[1])
     flags = store.facet_counts(query, "flag")
@@ -142,9 +142,12 @@ def dashboard_page(
         days=days,
         total=store.count(query),
         flags=flags,
-        topic_chart=line_chart(by_topic, labels=topic_names, title="Số tin theo chủ đề mỗi ngày"),
+        topic_chart=line_chart(by_topic, labels=topic_names, title="Số tin theo chủ đề mỗi ngày", axis=days_axis),
         district_chart=line_chart(
-            {d: by_district[d] for d, _ in district_totals[:8]}, labels={}, title="Số tin theo địa bàn mỗi ngày"
+            {d: by_district[d] for d, _ in district_totals[:8]},
+            labels={},
+            title="Số tin theo địa bàn mỗi ngày",
+            axis=days_axis,
         ),
         district_rows=[(d, total, [by_district[d].get(t, 0) for t in days_axis]) for d, total in district_totals],
         days_axis=days_axis,
