@@ -79,19 +79,53 @@ def sha256_file(path: Path) -> str:
 
 @dataclass(frozen=True)
 class FeatureSpec:
-    """How text becomes a feature vector: hashed word n-grams of the folded text, sublinear tf-idf, L2."""
+    """How text becomes a feature vector: hashed n-grams, sublinear tf-idf, L2.
+
+    Word uni- to ``ngram_max``-grams are hashed into ``n_features`` columns. ``fold=True`` hashes the
+    folded text (no diacritics: the same features with or without them); ``fold=False`` the lower-cased
+    text as written. With ``char_features > 0``, character n-grams (``char_range``, within word
+    boundaries) of the first ``char_prefix`` characters of the prepared text are hashed into
+    ``char_features`` further columns: robust to teencode and misspellings, bounded in cost per document.
+    """
 
     n_features: int = 2**18
     ngram_max: int = 2
+    fold: bool = True
+    char_features: int = 0
+    char_range: tuple[int, int] = (2, 5)
+    char_prefix: int = 1500
+
+    @property
+    def dim(self) -> int:
+        return self.n_features + self.char_features
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": FEATURE_FORMAT, "n_features": self.n_features, "ngram_max": self.ngram_max}
+        return {
+            "format": FEATURE_FORMAT,
+            "n_features": self.n_features,
+            "ngram_max": self.ngram_max,
+            "fold": self.fold,
+            "char_features": self.char_features,
+            "char_range": list(self.char_range),
+            "char_prefix": self.char_prefix,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FeatureSpec:
         if data.get("format") != FEATURE_FORMAT:
             raise ModelError(f"unknown feature format {data.get('format')!r} (this code reads {FEATURE_FORMAT})")
-        return cls(n_features=int(data["n_features"]), ngram_max=int(data["ngram_max"]))
+        lo, hi = data.get("char_range", (2, 5))
+        return cls(
+            n_features=int(data["n_features"]),
+            ngram_max=int(data["ngram_max"]),
+            fold=bool(data["fold"]),
+            char_features=int(data.get("char_features", 0)),
+            char_range=(int(lo), int(hi)),
+            char_prefix=int(data.get("char_prefix", 1500)),
+        )
+
+    def prepare(self, text: str) -> str:
+        return fold(text) if self.fold else text.lower()
 
     def hasher(self) -> HashingVectorizer:
         return HashingVectorizer(
@@ -104,13 +138,41 @@ class FeatureSpec:
             dtype=np.float32,
         )
 
+    def char_hasher(self) -> HashingVectorizer:
+        return HashingVectorizer(
+            n_features=self.char_features,
+            analyzer="char_wb",
+            ngram_range=self.char_range,
+            lowercase=False,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float32,
+        )
+
     def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Raw hashed n-gram counts of the folded texts (the part that can be shared between models)."""
-        return self.hasher().transform([fold(t) for t in texts]).tocsr()
+        """Raw hashed n-gram counts (the part that can be shared between models with the same spec)."""
+        prepared = [self.prepare(t) for t in texts]
+        words = self.hasher().transform(prepared)
+        if not self.char_features:
+            return words.tocsr()
+        chars = self.char_hasher().transform([p[: self.char_prefix] for p in prepared])
+        return sp.hstack([words, chars], format="csr", dtype=np.float32)
 
     def bucket(self, ngram: str) -> int:
-        """The column of one folded n-gram (same hash as ``HashingVectorizer``)."""
+        """The column of one prepared word n-gram (same hash as ``HashingVectorizer``)."""
         return abs(murmurhash3_32(ngram, seed=0)) % self.n_features
+
+    def char_columns(self, word: str) -> list[int]:
+        """Columns of the character n-grams of one prepared word (as ``char_wb`` pads and cuts it)."""
+        if not self.char_features:
+            return []
+        padded = f" {word} "
+        grams = {
+            padded[i : i + n]
+            for n in range(self.char_range[0], self.char_range[1] + 1)
+            for i in range(max(len(padded) - n + 1, 1))
+        }
+        return [self.n_features + abs(murmurhash3_32(g, seed=0)) % self.char_features for g in grams]
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -155,7 +217,7 @@ class TextClassifier:
         expected = 1 if self.mode == "binary" else len(self.labels)
         if self.mode not in ("binary", "multilabel", "multiclass"):
             raise ModelError(f"{self.task}: unknown mode {self.mode!r}")
-        if self.coef.shape != (expected, self.spec.n_features) or self.idf.shape != (self.spec.n_features,):
+        if self.coef.shape != (expected, self.spec.dim) or self.idf.shape != (self.spec.dim,):
             raise ModelError(f"{self.task}: weight shapes do not match the labels and feature spec")
 
     # -- prediction -------------------------------------------------------------------------------
@@ -211,34 +273,50 @@ class TextClassifier:
         return self.labels.index(label), 1.0
 
     def explain(self, text: str, label: str, k: int = 5) -> list[str]:
-        """The ``k`` n-grams of ``text`` that push hardest towards ``label``, as written in the text."""
+        """The ``k`` words or word pairs of ``text`` that push hardest towards ``label``, as written.
+
+        A word's score is its own weight times its tf-idf value plus that of the character n-grams inside
+        it; a pair adds its bigram weight to the scores of its two words, so readable two-syllable words
+        ("chia sẻ", "khẩn cấp") come first. Single letters and bare numbers are never returned.
+        """
         row, sign = self._score_row(label)
         surface = _TOKEN_RE.findall(text.lower())
-        folded = [fold(tok) for tok in surface]
-        grams: dict[str, str] = {}
-        for n in range(1, self.spec.ngram_max + 1):
-            for i in range(len(folded) - n + 1):
-                key = " ".join(folded[i : i + n])
-                grams.setdefault(key, " ".join(surface[i : i + n]))
-        if not grams:
+        if not surface:
             return []
+        prepared = [self.spec.prepare(tok) for tok in surface]
         x = self.features([text])
         values = dict(zip(x.indices.tolist(), x.data.tolist(), strict=True))
         weights = self.coef[row]
-        contributions: dict[int, float] = {}
-        best_surface: dict[int, str] = {}
-        for key, shown in grams.items():
-            col = self.spec.bucket(key)
-            if col in contributions:
-                continue
-            contributions[col] = sign * float(weights[col]) * values.get(col, 0.0)
-            best_surface[col] = shown
-        ranked = sorted((c for c in contributions if contributions[c] > 0), key=lambda c: -contributions[c])
+
+        def contribution(col: int) -> float:
+            return sign * float(weights[col]) * values.get(col, 0.0)
+
+        word_score: dict[str, float] = {}
+        for tok in prepared:
+            if tok not in word_score:
+                word_score[tok] = contribution(self.spec.bucket(tok)) + sum(
+                    contribution(col) for col in self.spec.char_columns(tok)
+                )
+        candidates: dict[str, tuple[float, str]] = {}
+        for i, tok in enumerate(prepared):
+            candidates.setdefault(tok, (word_score[tok], surface[i]))
+            if self.spec.ngram_max >= 2 and i + 1 < len(prepared):
+                key = f"{tok} {prepared[i + 1]}"
+                score = contribution(self.spec.bucket(key)) + word_score[tok] + word_score[prepared[i + 1]]
+                candidates.setdefault(key, (score, f"{surface[i]} {surface[i + 1]}"))
+        ranked = sorted(
+            (
+                (score, shown)
+                for key, (score, shown) in candidates.items()
+                if score > 0 and len(key) >= 2 and not key.replace(" ", "").isdigit()
+            ),
+            key=lambda pair: -pair[0],
+        )
         chosen: list[str] = []
-        for col in ranked:
-            shown = best_surface[col]
-            # Skip a word already covered by a chosen bigram (and vice versa) to keep reasons varied.
-            if any(shown in prev or prev in shown for prev in chosen):
+        for _, shown in ranked:
+            words = set(shown.split())
+            # Skip anything sharing a word with a reason already chosen, to keep reasons varied.
+            if any(words & set(prev.split()) for prev in chosen):
                 continue
             chosen.append(shown)
             if len(chosen) == k:

@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import os
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from sklearn.svm import LinearSVC
 
 from nlp.models import ARTIFACT, MANIFEST, FeatureSpec, TextClassifier, library_versions, sha256_file, tfidf
 from nlp.normalize import normalize
-from records.textfold import fold
+from nlp.training.cards import card
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = Path(os.environ.get("MEDIAWATCH_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
@@ -53,8 +54,8 @@ def model_text(record: dict[str, Any]) -> str:
 
 
 def dedup_key(text: str) -> str:
-    """Key under which two texts count as the same document (folded, whitespace-insensitive)."""
-    return hashlib.sha1(" ".join(fold(normalize(text)).split()).encode("utf-8")).hexdigest()
+    """Key under which two texts count as the same document (NFC, case- and whitespace-insensitive)."""
+    return hashlib.sha1(" ".join(unicodedata.normalize("NFC", text).lower().split()).encode("utf-8")).hexdigest()
 
 
 def drop_overlap(test: list[dict[str, Any]], *train_sets: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
@@ -197,7 +198,6 @@ def save_model(
     hyper: dict[str, Any],
     metrics: dict[str, Any],
     extra: dict[str, Any] | None = None,
-    card: str,
 ) -> Path:
     """Write the artifact, metadata.json (versions, hashes, hyper-parameters, metrics) and MODEL_CARD.md."""
     folder = MODELS_DIR / folder_name
@@ -221,7 +221,7 @@ def save_model(
     if extra:
         meta.update(extra)
     (folder / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (folder / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    (folder / "MODEL_CARD.md").write_text(card(clf.task, folder_name, meta), encoding="utf-8")
     return folder
 
 

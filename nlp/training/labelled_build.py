@@ -12,13 +12,16 @@ examples are added or reordered.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from nlp.training.common import dedup_key, split_of
+from nlp.normalize import normalize
+from nlp.training.common import split_of
+from records.textfold import fold
 
 HARD_NEGATIVE_KINDS = frozenset(
     {
@@ -52,6 +55,11 @@ TOPIC_ABBREVIATIONS = {
 }
 
 
+def split_key(text: str) -> str:
+    """Identity of an example for de-duplication and split assignment (folded, normalised)."""
+    return hashlib.sha1(" ".join(fold(normalize(text)).split()).encode("utf-8")).hexdigest()
+
+
 def has_diacritics(text: str) -> bool:
     return any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", text)) or "đ" in text.lower()
 
@@ -73,7 +81,7 @@ def parse(paths: list[Path], prefix: str, task: str) -> list[dict[str, Any]]:
                 tags, _, line = line[1:].partition("] ")
                 topics = [TOPIC_ABBREVIATIONS[t.strip()] for t in tags.split(",") if t.strip()]
             title, _, body = line.partition(" // ") if " // " in line else ("", "", line)
-            key = dedup_key(f"{title}\n{body}")
+            key = split_key(f"{title}\n{body}")
             if key in seen:
                 continue
             seen.add(key)

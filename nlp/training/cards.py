@@ -1,0 +1,98 @@
+"""Model cards (MODEL_CARD.md) written beside every shipped artifact from its metadata."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+CRITICISM_RULE = (
+    "**Criticism is not misinformation.** Complaints, opinions and criticism of authorities or officials are"
+    " legitimate public feedback and must never be treated as misinformation; news that reports a rumour and"
+    " official debunks are not misinformation either. A false flag on such content counts as an error in every"
+    " evaluation of this model. A flag is a question for a human analyst, never an automatic decision."
+)
+
+INTENDED_USE = {
+    "topics": "Tag collected items (press, social, official) with the province topics of DESIGN.md, multi-label,"
+    " to route incidents and build search facets and digests. Combined with the analysts' keyword rules"
+    " (config) in the Enricher.",
+    "misinformation": "One signal (beside known false claims and transparent cues) for the `misinformation` flag:"
+    " checkable false factual claims written to spread (hoaxes, fake announcements, fake disaster warnings,"
+    " health myths, fabricated quotes). The flag asks a human to look; it removes nothing.",
+    "scam": "One signal (beside cues: money transfers, account numbers, lookalike domains, impersonated"
+    " authority) for the `scam` flag. Official warnings about scams and news of scam arrests are not scams.",
+    "hate_speech": "One signal for the `hate_speech` flag (contempt for or incitement against a group). The"
+    " training data (ViHOS) also marks plain offensive language, so the model over-flags rude comments that are"
+    " not hate speech; analysts judge.",
+    "vntc": "Public benchmark model (VNTC 10 news sections). Shipped so the quality gate can re-measure it;"
+    " the pipeline does not use it.",
+}
+
+DATA_TERMS = {
+    "topics": "Province topic set written by the project (nlp/labelled/train/topics.jsonl, project licence)"
+    " and VNTC train (MIT packaging by duyvuleo/VNTC; article texts (c) their newspapers) as weak labels.",
+    "misinformation": "Labelled set written by the project (nlp/labelled/train/misinformation.jsonl), plus the"
+    " project's scam and topic sets as extra negatives. No public data (VFND, GPL-3.0, was not used).",
+    "scam": "Labelled set written by the project (nlp/labelled/train/scam.jsonl), plus the project's"
+    " misinformation and topic sets as extra negatives.",
+    "hate_speech": "ViHOS (MIT, Hoang et al., EACL 2023) for training. Comparisons: ViHSD (research use only,"
+    " Luu et al. 2021) and UIT-ViCTSD (cite Nguyen et al. 2021; no licence file): used for evaluation and for"
+    " non-shipped comparison models only.",
+    "vntc": "VNTC Ver1.1 (MIT packaging by duyvuleo/VNTC; texts (c) Vietnamese newspapers; cite Hoang et al.,"
+    " RIVF 2007).",
+}
+
+KNOWN_LIMITS = {
+    "topics": "Few province examples per topic (40-70); VNTC weak labels are 2006-era national news. Topics"
+    " without a VNTC counterpart (disaster, accident, land, environment, education, infrastructure,"
+    " governance) rest on the province set alone. One threshold for all topics.",
+    "misinformation": "A text classifier cannot check facts: it learns how hoaxes are written (urgency,"
+    " insider sourcing, claims of cover-ups) and can miss a calmly written falsehood or flag an alarming true"
+    " warning. The labelled set is small and written by the project; figures on it are optimistic for"
+    " real traffic. The threshold favours precision on criticism and news over recall.",
+    "scam": "Small project-written set; new scam scripts and domains appear constantly: the cue rules and"
+    " analysts' feedback must complement it.",
+    "hate_speech": "Trained on comments where offensive spans were marked, so rudeness without a target"
+    " group is flagged too (see the ViHSD precision). No group-specific evaluation was possible.",
+    "vntc": "2006-era news; exact duplicates between train and test were removed for the main figure.",
+}
+
+
+def card(task: str, folder: str, meta: dict[str, Any]) -> str:
+    metrics = json.dumps(meta["metrics"], ensure_ascii=False, indent=2)
+    hyper = json.dumps(meta["hyper_parameters"], ensure_ascii=False, indent=2)
+    versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+    return f"""# Model card: {folder}
+
+Task: `{task}` · labels: {", ".join(f"`{x}`" for x in meta["labels"])} · mode: {meta["mode"]}
+Built by `python -m nlp.training.train_all` (seed {meta["seed"]}); library versions: {versions}.
+Loading fails (ModelError) if scikit-learn, numpy, scipy, underthesea or the Python minor version differ.
+
+## Intended use
+{INTENDED_USE[task]}
+
+Input: `nlp.normalize.normalize(title + "\\n" + text)`. Features: hashed word n-grams (and, for the flag
+models, character n-grams of the first characters) of the folded text (no diacritics), so text written with
+or without diacritics gets the same features. `explain()` returns the strongest word n-grams of the text.
+
+{CRITICISM_RULE}
+
+## Data and licences
+{DATA_TERMS[task]}
+
+## Thresholds
+{json.dumps(meta["thresholds"], ensure_ascii=False)} (chosen on development data, never on test data).
+
+## Metrics (how measured is stated inside)
+```json
+{metrics}
+```
+
+## Hyper-parameters
+```json
+{hyper}
+```
+
+## Known limits
+{KNOWN_LIMITS[task]}
+"""

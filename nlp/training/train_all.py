@@ -1,0 +1,117 @@
+"""Rebuild every shipped model from the data: ``python -m nlp.training.train_all`` (``make train``).
+
+Reproducible: fixed seeds, deterministic splits and subsamples, and folder names dated by
+``MEDIAWATCH_MODEL_DATE`` (default ``nlp.training.common.DEFAULT_MODEL_DATE``), so a rebuild overwrites
+the same folders. Writes ``models/<task>_<algo>_<data>_<date>/`` (model.npz, metadata.json,
+MODEL_CARD.md), ``models/shipped.json`` and ``models/training_report.json``. Takes a few minutes on one
+core, most of it normalising and hashing VNTC.
+
+    python -m nlp.training.train_all                      # everything
+    python -m nlp.training.train_all --only scam misinformation
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from nlp.models import FeatureSpec
+from nlp.training import flags, hate_speech, topics
+from nlp.training.common import MODELS_DIR, SHARED_DATA, model_date, read_jsonl, save_model, write_manifest
+
+# Feature specs of the shipped models (changing one requires a retrain; the loader reads them from metadata).
+FLAG_SPEC = FeatureSpec(n_features=2**18, ngram_max=2, fold=True, char_features=2**18, char_range=(2, 5))
+TOPIC_SPEC = FeatureSpec(n_features=2**18, ngram_max=2, fold=True)
+VNTC_SPEC = FeatureSpec(n_features=2**18, ngram_max=2, fold=False)
+ALL_TASKS = ("misinformation", "scam", "hate_speech", "topics", "vntc")
+
+
+def folder_name(task: str, algo: str, data: str) -> str:
+    return f"{task}_{algo}_{data}_{model_date()}"
+
+
+class _Vntc:
+    """VNTC read once per run (it is the slow part)."""
+
+    def __init__(self) -> None:
+        self._train: list[dict[str, Any]] | None = None
+        self._test: list[dict[str, Any]] | None = None
+
+    @property
+    def train(self) -> list[dict[str, Any]]:
+        if self._train is None:
+            self._train = read_jsonl(SHARED_DATA / "vntc" / "train.jsonl.gz")
+        return self._train
+
+    @property
+    def test(self) -> list[dict[str, Any]]:
+        if self._test is None:
+            self._test = read_jsonl(SHARED_DATA / "vntc" / "test.jsonl.gz")
+        return self._test
+
+
+def build_flag(task: str, extra: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    result = flags.train_flag(
+        task,
+        own_file=flags.labelled_file(task),
+        extra_negative_files=[flags.labelled_file(e) for e in extra],
+        spec=FLAG_SPEC,
+    )
+    name = folder_name(task, "logreg", "mwlabelled")
+    save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=result.metrics)
+    return name, result.metrics
+
+
+def build_hate() -> tuple[str, dict[str, Any]]:
+    result = hate_speech.train_shipped(FLAG_SPEC)
+    metrics = {**result.metrics, "comparison_models": hate_speech.comparisons(FLAG_SPEC)}
+    name = folder_name("hate_speech", "logreg", "vihos")
+    save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=metrics)
+    return name, metrics
+
+
+def build_topics(vntc: _Vntc) -> tuple[str, dict[str, Any]]:
+    result = topics.train_topics(TOPIC_SPEC, vntc.train)
+    name = folder_name("topics", "logreg", "provinceset-vntc")
+    save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=result.metrics)
+    return name, result.metrics
+
+
+def build_vntc(vntc: _Vntc) -> tuple[str, dict[str, Any]]:
+    result = topics.train_vntc(VNTC_SPEC, vntc.train, vntc.test)
+    name = folder_name("vntc", "linsvc", "vntc")
+    save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=result.metrics)
+    return name, result.metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Rebuild the shipped models in models/.")
+    parser.add_argument("--only", nargs="+", choices=ALL_TASKS, help="rebuild only these tasks")
+    args = parser.parse_args(argv)
+    wanted = args.only or list(ALL_TASKS)
+    vntc = _Vntc()
+    builders: dict[str, Callable[[], tuple[str, dict[str, Any]]]] = {
+        "misinformation": lambda: build_flag("misinformation", ("scam", "topics")),
+        "scam": lambda: build_flag("scam", ("misinformation", "topics")),
+        "hate_speech": build_hate,
+        "topics": lambda: build_topics(vntc),
+        "vntc": lambda: build_vntc(vntc),
+    }
+    report_path = MODELS_DIR / "training_report.json"
+    report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8")) if report_path.is_file() else {}
+    for task in wanted:
+        started = time.perf_counter()
+        name, metrics = builders[task]()
+        seconds = round(time.perf_counter() - started, 1)
+        write_manifest({task: name})
+        report[task] = {"folder": name, "seconds": seconds, "metrics": metrics}
+        print(f"{task}: {name} ({seconds} s)")
+    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
