@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mediawatch.demo_sink import LocalSink
-from mediawatch.pipeline import Pipeline
+from mediawatch.pipeline import build_pipeline
 from mediawatch.settings import Settings
 from records.schema import utcnow
 from store.base import IncidentQuery, ItemQuery, Store
@@ -72,12 +72,8 @@ def run_demo(
     """Run every stage once over the sample sources; returns what happened."""
     from crawlers.collect import CollectOptions, collect_once
     from crawlers.registry import load_registry
-    from incidents.detector import IncidentDetector
-    from nlp.claims import load_claims
-    from nlp.enrich import Enricher
     from reports.digest import build_digest
     from reports.periodic import build_report
-    from routing.engine import Router
     from sample_site.server import SampleSite
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -86,12 +82,7 @@ def run_demo(
     anchor = anchor or utcnow().replace(microsecond=0)
 
     say("Nạp mô hình và từ điển địa danh ...")
-    enricher = Enricher.load(
-        models_dir=settings.models_dir, config_dir=settings.config_dir, claims=load_claims(store)
-    )
-    router = Router.load(store, settings.config_dir)
-    detector = IncidentDetector(store, router, clock=utcnow)
-    pipeline = Pipeline(store, enricher, detector)
+    pipeline = build_pipeline(settings, store)
 
     with SampleSite(anchor=anchor) as site, LocalSink(log_path=out_dir / "alerts-received.jsonl") as sink:
         registry_path = site.write_registry(out_dir / "sample-sources.yaml")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from mediawatch.settings import Settings
 from records.schema import Incident, Item, QuarantinedRecord
 from store.base import Store, UpsertOutcome, UpsertResult
 
@@ -101,3 +102,18 @@ class Pipeline:
                     )
                 )
         return enriched
+
+
+def build_pipeline(settings: Settings, store: Store) -> Pipeline:
+    """The production pipeline: shipped models and gazetteer, known claims from the store, incident
+    detection with routing from ``settings.config_dir``. Raises ModelError if models are missing."""
+    from incidents.detector import IncidentDetector
+    from nlp.claims import load_claims
+    from nlp.enrich import Enricher
+    from routing.engine import Router
+
+    enricher = Enricher.load(
+        models_dir=settings.models_dir, config_dir=settings.config_dir, claims=load_claims(store)
+    )
+    detector = IncidentDetector(store, Router.load(store, settings.config_dir))
+    return Pipeline(store, enricher, detector)

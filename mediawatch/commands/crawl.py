@@ -82,16 +82,9 @@ def pipeline_sink(ctx: CommandContext, *, raw: bool) -> Sink:
     """The pipeline's ingest (enrich → store → detect), or the store alone with ``raw``."""
     if raw:
         return ctx.store.upsert_items
-    from incidents.detector import IncidentDetector
-    from mediawatch.pipeline import Pipeline
-    from nlp.claims import load_claims
-    from nlp.enrich import Enricher
-    from routing.engine import Router
+    from mediawatch.pipeline import build_pipeline
 
-    store, settings = ctx.store, ctx.settings
-    enricher = Enricher.load(models_dir=settings.models_dir, config_dir=settings.config_dir, claims=load_claims(store))
-    detector = IncidentDetector(store, Router.load(store, settings.config_dir), clock=utcnow)
-    return Pipeline(store, enricher, detector).ingest
+    return build_pipeline(ctx.settings, ctx.store).ingest
 
 
 def _print_report(report: Any, *, as_json: bool) -> None:
