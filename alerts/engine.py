@@ -97,6 +97,7 @@ class AlertEngine:
         self.retry_cap = retry_cap
         self.tz = ZoneInfo(settings.timezone)
         self.seed_defaults = seed_defaults
+        self._unit_names: dict[str, str] | None = None
 
     # -- rules --------------------------------------------------------------------------------
     def ensure_rules(self) -> None:
@@ -223,6 +224,15 @@ class AlertEngine:
             self._save_level(state_key, incident.severity, version, now)
         return created
 
+    def _unit_name(self, unit_id: str | None) -> str | None:
+        if unit_id is None:
+            return None
+        if self._unit_names is None:
+            from triage_api.labels import load_unit_names
+
+            self._unit_names = load_unit_names(self.settings.config_dir)
+        return self._unit_names.get(unit_id, unit_id)
+
     def _incident_figures(self, incident: Incident) -> dict:
         deadline = incident.deadline.astimezone(self.tz).strftime("%H:%M %d/%m/%Y") if incident.deadline else None
         return {
@@ -233,7 +243,7 @@ class AlertEngine:
             "topics": list(incident.topics),
             "districts": list(incident.districts),
             "flags": list(incident.flag_kinds),
-            "owner_unit": incident.owner_unit,
+            "owner_unit": self._unit_name(incident.owner_unit),
             "suggested_action": incident.routing.suggested_action if incident.routing else None,
             "deadline": deadline,
         }

@@ -20,7 +20,7 @@ WEEK = "2026-W48"
 
 
 def _incidents(start: datetime, n: int) -> list[Incident]:
-    units = ["Sở Y tế", "Công an tỉnh", "Sở Giáo dục và Đào tạo", "UBND huyện Đại Lộc"]
+    units = ["so_y_te", "cong_an_tinh", "so_gd_dt", "ubnd_dai_loc"]
     out = []
     for k in range(n):
         first = start + timedelta(hours=k % 160)

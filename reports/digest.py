@@ -23,7 +23,7 @@ from mediawatch.settings import Settings
 from records.errors import InputError
 from records.schema import utcnow
 from reports import charts
-from reports.figures import alert_counts, incident_figures, volume
+from reports.figures import alert_counts, incident_figures, unit_names, volume
 from reports.policy_watch import list_policies, overlapping, policy_coverage
 from store.base import Store
 
@@ -100,6 +100,7 @@ def build_digest(
     """The digest of one ISO week (local time, ``settings.timezone``)."""
     tz = ZoneInfo(settings.timezone)
     since, until = week_bounds(week, tz)
+    units = unit_names(settings.config_dir)
     vol = volume(store, since, until, tz)
     previous_total = store_count_previous(store, since)
     inc = incident_figures(store, since, until, top_n=top_n)
@@ -128,13 +129,14 @@ def build_digest(
             "by_verdict": inc.by_verdict,
             "by_flag": inc.by_flag,
             "units": [
-                {"unit": u.unit, "assigned": u.assigned, "resolved": u.resolved,
+                {"unit": u.unit, "unit_name": units.get(u.unit, u.unit), "assigned": u.assigned, "resolved": u.resolved,
                  "median_response_hours": u.median_response_hours, "responses": len(u.response_hours)}
                 for u in inc.units
             ],
             "top": [
                 {"id": i.id, "title": i.title, "severity": i.severity, "items_in_week": n, "status": str(i.status),
-                 "owner_unit": i.owner_unit, "topics": i.topics, "districts": i.districts}
+                 "owner_unit": i.owner_unit, "owner_unit_name": units.get(i.owner_unit or "", i.owner_unit),
+                 "topics": i.topics, "districts": i.districts}
                 for i, n in inc.top
             ],
         },

@@ -10,12 +10,22 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from records.schema import Incident, IncidentStatus
 from store.base import IncidentQuery, ItemQuery, Store
 
 NO_UNIT = "(chưa giao đơn vị)"
+
+
+def unit_names(config_dir: Path) -> dict[str, str]:
+    """Unit id → Vietnamese name from ``config/units.yaml`` (ids shown as they are when absent)."""
+    from triage_api.labels import load_unit_names
+
+    names = load_unit_names(config_dir)
+    names[NO_UNIT] = NO_UNIT
+    return names
 
 
 def local_midnight(day: date, tz: ZoneInfo) -> datetime:

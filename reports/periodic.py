@@ -32,7 +32,7 @@ from records.errors import InputError
 from records.schema import utcnow
 from reports import charts
 from reports.digest import SOURCE_KIND_NAMES, VERDICT_NAMES
-from reports.figures import alert_counts, all_incidents, incident_figures, volume
+from reports.figures import alert_counts, all_incidents, incident_figures, unit_names, volume
 from reports.policy_watch import list_policies, overlapping, policy_coverage
 from store.base import ItemQuery, Store
 
@@ -117,8 +117,11 @@ def _hours(value: float | None) -> str:
     return f"{number(value)} giờ" if value is not None else "–"
 
 
-def build_tables(store: Store, period: Period, tz: ZoneInfo) -> tuple[dict[str, Table], dict[str, bytes], dict]:
+def build_tables(
+    store: Store, period: Period, tz: ZoneInfo, units: dict[str, str] | None = None
+) -> tuple[dict[str, Table], dict[str, bytes], dict]:
     """The report's tables, figures (PNG) and headline numbers, all from the store."""
+    units = units or {}
     since, until = _local(period.start, tz), _local(period.end, tz)
     vol = volume(store, since, until, tz, daily=False)
     inc = incident_figures(store, since, until, top_n=10)
@@ -177,14 +180,16 @@ def build_tables(store: Store, period: Period, tz: ZoneInfo) -> tuple[dict[str, 
         "don_vi", "Bảng 9. Kết quả phản hồi, cung cấp thông tin theo đơn vị",
         ["Đơn vị", "Sự việc được giao", "Đã xử lý xong", "Xử lý xong có hạn", "Trong đó đúng hạn",
          "Trung vị thời gian phản hồi đầu tiên (giờ)"],
-        [[u.unit, u.assigned, u.resolved, u.with_deadline, u.resolved_on_time, u.median_response_hours]
+        [[units.get(u.unit, u.unit), u.assigned, u.resolved, u.with_deadline, u.resolved_on_time,
+          u.median_response_hours]
          for u in inc.units],
     )
     tables["su_viec"] = Table(
         "su_viec", "Bảng 8. Các sự việc nổi bật trong kỳ",
         ["Sự việc", "Chủ đề", "Địa bàn", "Mức độ", "Số tin trong kỳ", "Trạng thái", "Đơn vị chủ trì"],
         [[i.title, ", ".join(topic_name(t) for t in i.topics), ", ".join(i.districts), f"{i.severity}/5",
-          n, STATUS_NAMES.get(str(i.status), str(i.status)), i.owner_unit] for i, n in inc.top],
+          n, STATUS_NAMES.get(str(i.status), str(i.status)), units.get(i.owner_unit or "", i.owner_unit)]
+         for i, n in inc.top],
     )
     tables["canh_bao"] = Table(
         "canh_bao", "Bảng 7. Cảnh báo khủng hoảng truyền thông đã phát", ["Loại cảnh báo", "Số cảnh báo"],
@@ -321,7 +326,7 @@ def build_report(
     """Write the period's report to ``out`` (.docx) and its tables as CSV beside it; returns ``out``."""
     tz = ZoneInfo(settings.timezone)
     p = parse_period(period)
-    tables, figures, h = build_tables(store, p, tz)
+    tables, figures, h = build_tables(store, p, tz, unit_names(settings.config_dir))
     issued = clock().astimezone(tz).date()
 
     doc = Document()

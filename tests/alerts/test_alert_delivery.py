@@ -74,6 +74,7 @@ def _incident(store, now: datetime, *, incident_id: str = "inc-dap", severity: i
             districts=["Phước Sơn"],
             flag_kinds=["misinformation"],
             sources=["facebook-page-1", "bao-quang-nam"],
+            owner_unit="bch_pctt_tkcn",
             first_seen=now - timedelta(hours=2),
             last_seen=now - timedelta(minutes=5),
         )
@@ -115,6 +116,7 @@ def test_each_alert_arrives_exactly_once_on_every_channel(store, settings, clock
     mail = smtp_sink.messages[0]
     assert mail["To"] == "trucban@example.vn" and "nghiêm trọng" in mail["Subject"]
     assert "Tin sai sự thật" in mail.get_content()
+    assert "Đơn vị chủ trì: Ban Chỉ huy Phòng chống thiên tai và Tìm kiếm cứu nạn tỉnh" in mail.get_content()
 
     # a restarted engine on the same store neither raises the alert again nor resends it
     restarted = AlertEngine(store, settings, seed_defaults=False, clock=clock)

@@ -65,13 +65,13 @@ def seeded(tmp_path: Path) -> Iterator[SQLiteStore]:
     items += policy_items
     store.upsert_items(items)
     incident_items = [items[0].id, items[1].id]
-    store.create_incident(_incident(1, first_seen=WEEK_START + timedelta(hours=10), unit="Sở Y tế",
+    store.create_incident(_incident(1, first_seen=WEEK_START + timedelta(hours=10), unit="so_y_te",
                                     resolved_after_h=20, response_after_h=2, item_ids=incident_items, severity=4))
-    store.create_incident(_incident(2, first_seen=WEEK_START + timedelta(days=2), unit="Sở Y tế",
+    store.create_incident(_incident(2, first_seen=WEEK_START + timedelta(days=2), unit="so_y_te",
                                     resolved_after_h=30, response_after_h=4, item_ids=[items[2].id]))
-    store.create_incident(_incident(3, first_seen=WEEK_START + timedelta(days=3), unit="Công an tỉnh",
+    store.create_incident(_incident(3, first_seen=WEEK_START + timedelta(days=3), unit="cong_an_tinh",
                                     resolved_after_h=None, response_after_h=1.5, item_ids=[items[3].id]))
-    store.create_incident(_incident(4, first_seen=WEEK_START - timedelta(days=20), unit="Công an tỉnh",
+    store.create_incident(_incident(4, first_seen=WEEK_START - timedelta(days=20), unit="cong_an_tinh",
                                     resolved_after_h=None, response_after_h=None, item_ids=[]))
     for incident in store.list_incidents(IncidentQuery(limit=100)).items:
         for item_id in incident.item_ids:

@@ -33,7 +33,7 @@ def test_digest_numbers_equal_the_store_numbers(seeded, settings) -> None:
 
     incidents = f["incidents"]
     assert (incidents["opened"], incidents["resolved"], incidents["open_at_end"]) == (3, 2, 2)
-    units = {u["unit"]: u for u in incidents["units"]}
+    units = {u["unit_name"]: u for u in incidents["units"]}  # names from config/units.yaml
     assert units["Sở Y tế"]["median_response_hours"] == 3.0  # responses after 2 h and 4 h
     assert units["Công an tỉnh"]["median_response_hours"] == 1.5
     assert incidents["median_response_hours"] == 2.0
