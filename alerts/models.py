@@ -98,6 +98,8 @@ class AlertRule(_Model):
     def _consistent(self) -> AlertRule:
         if self.kind in ("breaking", "incident") and self.scope != "incident":
             raise ValueError(f"a {self.kind} rule has scope 'incident'")
+        if self.kind == "spike" and self.scope == "incident":
+            raise ValueError("a spike rule watches a topic, a district or everything (incidents: 'breaking')")
         if self.kind == "spike" and self.scope == "topic":
             unknown = [v for v in self.values if v not in TOPIC_IDS]
             if unknown:

@@ -246,6 +246,7 @@ def test_webhook_to_a_private_address_is_refused_by_the_ssrf_guard(store, settin
 @pytest.mark.parametrize("bad", [
     {"id": "x", "name": "x", "kind": "spike", "scope": "topic", "values": ["weather"]},
     {"id": "x", "name": "x", "kind": "breaking", "scope": "topic"},
+    {"id": "x", "name": "x", "kind": "spike", "scope": "incident"},
     {"id": "x", "name": "x", "channels": [{"type": "email"}]},
     {"id": "x", "name": "x", "quiet_hours": {"start": "25:00", "end": "06:00"}},
     {"id": "Bad Id", "name": "x"},
