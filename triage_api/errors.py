@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from records.errors import ConfigError, ConflictError, InputError, MediaWatchError, NotFoundError, StoreError
 
@@ -45,7 +47,17 @@ async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
     return _json(status.HTTP_503_SERVICE_UNAVAILABLE, f"service unavailable: {type(exc).__name__}")
 
 
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """FastAPI's answer, except that a 422 raised with a plain message gets the documented shape of
+    every 422 (a list of validation errors), so clients parse one format."""
+    if isinstance(exc, StarletteHTTPException) and exc.status_code == 422 and isinstance(exc.detail, str):
+        error = {"type": "value_error", "loc": ["body"], "msg": exc.detail}
+        return JSONResponse({"detail": [error]}, status_code=422, headers=exc.headers)
+    return await http_exception_handler(request, exc)  # type: ignore[arg-type]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(InputError, _bad_input)

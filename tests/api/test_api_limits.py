@@ -106,3 +106,16 @@ def test_api_docs_page_lists_every_operation_without_external_scripts(client, ap
     for path in app.openapi()["paths"]:
         assert f"<code>{path}</code>" in page.text
     assert "<script" not in page.text and "cdn" not in page.text.lower()
+
+
+def test_a_422_raised_with_a_message_keeps_the_documented_shape(app, client, auth):
+    from fastapi import HTTPException
+
+    @app.get("/api/v1/_probe_422")
+    def probe() -> dict:
+        raise HTTPException(422, detail="item 0: needs a text")
+
+    r = client.get("/api/v1/_probe_422")
+    assert r.status_code == 422
+    assert r.json() == {"detail": [{"type": "value_error", "loc": ["body"], "msg": "item 0: needs a text"}]}
+    assert client.get("/api/v1/nope", headers=auth("admin")).json() == {"detail": "Not Found"}
