@@ -27,6 +27,14 @@ VERDICT_VI = {
     "not_actionable": "Không cần xử lý",
 }
 FLAG_VI = {"misinformation": "Tin sai lệch", "scam": "Lừa đảo", "hate_speech": "Ngôn từ thù địch"}
+INCIDENT_KIND_VI = {
+    "misinformation": "Tin sai sự thật",
+    "scam": "Lừa đảo",
+    "hate_speech": "Phát ngôn thù hằn",
+    "crisis_spike": "Khủng hoảng truyền thông",
+    "press_issue": "Báo chí đưa tin sai",
+    "public_concern": "Dư luận quan tâm",
+}
 KIND_VI = {"press": "Báo chí", "social": "Mạng xã hội", "official": "Cổng thông tin chính thức"}
 ACTION_VI = {
     "incident.transition": "Chuyển trạng thái",
@@ -76,6 +84,7 @@ def build_templates(*, timezone: str, topic_names: dict[str, str], unit_names: d
     env.filters["status_vi"] = lambda s: STATUS_VI.get(str(s), str(s))
     env.filters["verdict_vi"] = lambda v: VERDICT_VI.get(str(v), str(v)) if v else "—"
     env.filters["flag_vi"] = lambda f: FLAG_VI.get(str(f), str(f))
+    env.filters["incident_kind_vi"] = lambda k: INCIDENT_KIND_VI.get(str(k), str(k))
     env.filters["kind_vi"] = lambda k: KIND_VI.get(str(k), str(k))
     env.filters["action_vi"] = lambda a: ACTION_VI.get(str(a), str(a))
     env.filters["details_text"] = details_text

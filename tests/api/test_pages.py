@@ -172,3 +172,15 @@ def test_a_forged_session_cookie_is_ignored(client):
     client.cookies.set("mw_session", "forged-session-id")
     assert client.get("/queue", follow_redirects=False).status_code == 303
     assert client.get("/api/v1/incidents").status_code == 401
+
+
+def test_verdict_form_needs_a_chosen_verdict(client, seed, store):
+    login(client, seed)
+    page = client.get("/incidents/inc-water")
+    assert '<option value="">— Chọn kết luận —</option>' in page.text
+    version = store.get_incident("inc-water").version
+    response = client.post(
+        "/incidents/inc-water/actions/verdict", data={"csrf_token": _csrf(page.text), "verdict": "", "version": version}
+    )
+    assert response.status_code == 422 and "Hãy chọn một kết luận." in response.text
+    assert store.get_incident("inc-water").status == "new"

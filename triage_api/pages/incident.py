@@ -229,8 +229,8 @@ def do_verdict(
     user: StaffPageUser,
     clock: ClockDep,
     hooks: HooksDep,
-    verdict: Annotated[str, Form(max_length=50)],
     version: Annotated[int, Form(ge=0)],
+    verdict: Annotated[str, Form(max_length=50)] = "",
     analyst: Annotated[str, Form(max_length=200)] = "",
     source: Annotated[str, Form(max_length=2000)] = "",
     rationale: Annotated[str, Form(max_length=10_000)] = "",
@@ -250,6 +250,17 @@ def do_verdict(
         "correction": correction,
         "correction_url": correction_url,
     }
+    if verdict not in {v.value for v in Verdict}:
+        return _page(
+            request,
+            store,
+            incident_id=incident_id,
+            user=user,
+            now=now,
+            status_code=422,
+            error="Hãy chọn một kết luận.",
+            form=form,
+        )
     try:
         body = VerdictIn(
             verdict=verdict,
