@@ -86,6 +86,7 @@ class Table:
     caption: str
     header: list[str]
     rows: list[list[Cell]]
+    widths_cm: tuple[float, ...] = ()  # column widths in the document (default: equal)
 
     def csv_text(self) -> str:
         buffer = io.StringIO()
@@ -180,7 +181,8 @@ def build_tables(
         "don_vi", "Bảng 9. Kết quả phản hồi, cung cấp thông tin theo đơn vị",
         ["Đơn vị", "Sự việc được giao", "Đã xử lý xong", "Xử lý xong có hạn", "Trong đó đúng hạn",
          "Trung vị thời gian phản hồi đầu tiên (giờ)"],
-        [[units.get(u.unit, u.unit), u.assigned, u.resolved, u.with_deadline, u.resolved_on_time,
+        widths_cm=(5.0, 2.2, 2.2, 2.2, 2.2, 2.2),
+        rows=[[units.get(u.unit, u.unit), u.assigned, u.resolved, u.with_deadline, u.resolved_on_time,
           u.median_response_hours]
          for u in inc.units],
     )
@@ -190,6 +192,7 @@ def build_tables(
         [[i.title, ", ".join(topic_name(t) for t in i.topics), ", ".join(i.districts), f"{i.severity}/5",
           n, STATUS_NAMES.get(str(i.status), str(i.status)), units.get(i.owner_unit or "", i.owner_unit)]
          for i, n in inc.top],
+        widths_cm=(4.6, 1.9, 2.3, 1.2, 1.4, 1.6, 3.0),
     )
     tables["canh_bao"] = Table(
         "canh_bao", "Bảng 7. Cảnh báo khủng hoảng truyền thông đã phát", ["Loại cảnh báo", "Số cảnh báo"],
@@ -209,6 +212,7 @@ def build_tables(
         "chinh_sach", "Bảng 10. Dư luận về các dự thảo chính sách lấy ý kiến trong kỳ",
         ["Dự thảo", "Thời gian lấy ý kiến", "Số tin, bài", "Nội dung được nhắc đến nhiều", "Tín hiệu phản hồi"],
         policy_rows,
+        widths_cm=(4.0, 2.6, 1.6, 3.8, 4.0),
     )
     months = tables["theo_thang"].rows
     figures = {
@@ -223,6 +227,8 @@ def build_tables(
     tables["nhiem_vu"] = Table(
         "nhiem_vu", "Phụ lục. Số liệu theo nhiệm vụ của Kế hoạch",
         ["Nhiệm vụ (mục của Kế hoạch)", "Chủ trì theo Kế hoạch", "Số liệu trong kỳ"],
+        widths_cm=(6.0, 4.0, 6.0),
+        rows=
         [
             ["Theo dõi thông tin trên báo chí, cung cấp thông tin cho báo chí (II.3)", "Ban Tuyên giáo Tỉnh ủy",
              f"{number(vol.total)} tin, bài được theo dõi; {number(responded)} sự việc có phản hồi đầu tiên"],
@@ -302,6 +308,13 @@ def _table(doc, table: Table) -> None:
             numeric = isinstance(value, int | float)
             align = WD_ALIGN_PARAGRAPH.RIGHT if numeric and c else WD_ALIGN_PARAGRAPH.LEFT
             _cell_text(t.cell(r, c), fmt(value), size=11, align=align)
+    if table.widths_cm:
+        t.autofit = False
+        for column, width in zip(t.columns, table.widths_cm, strict=False):
+            column.width = Cm(width)  # the grid LibreOffice reads
+        for row in t.rows:
+            for cell, width in zip(row.cells, table.widths_cm, strict=False):
+                cell.width = Cm(width)
     doc.add_paragraph()
 
 
