@@ -67,6 +67,12 @@ def details_text(details: dict[str, Any]) -> str:
     return "; ".join(f"{key}: {value}" for key, value in details.items() if value not in (None, "", [], {}))
 
 
+def safe_href(url: str | None) -> str:
+    """Only http(s) links reach an ``href`` (a pushed or crawled item could carry ``javascript:``)."""
+    text = (url or "").strip()
+    return text if text.lower().startswith(("https://", "http://")) else "#"
+
+
 def build_templates(*, timezone: str, topic_names: dict[str, str], unit_names: dict[str, str]) -> Jinja2Templates:
     """Templates with the page's filters and label tables as globals."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -88,6 +94,7 @@ def build_templates(*, timezone: str, topic_names: dict[str, str], unit_names: d
     env.filters["kind_vi"] = lambda k: KIND_VI.get(str(k), str(k))
     env.filters["action_vi"] = lambda a: ACTION_VI.get(str(a), str(a))
     env.filters["details_text"] = details_text
+    env.filters["safe_href"] = safe_href
     env.filters["role_vi"] = lambda r: ROLE_VI.get(str(r), str(r))
     env.globals.update(
         STATUS_VI=STATUS_VI,

@@ -25,3 +25,12 @@ def test_unit_names_from_units_yaml(tmp_path):
         "units:\n  - {id: so_y_te, name: Sở Y tế}\n  - {id: cong_an_tinh, name: Công an tỉnh}\n", encoding="utf-8"
     )
     assert load_unit_names(tmp_path) == {"so_y_te": "Sở Y tế", "cong_an_tinh": "Công an tỉnh"}
+
+
+def test_only_http_links_reach_an_href():
+    from triage_api.templating import safe_href
+
+    assert safe_href("https://baoquangnam.vn/bai-1") == "https://baoquangnam.vn/bai-1"
+    assert safe_href("javascript:alert(1)") == "#"
+    assert safe_href(" JavaScript:alert(1)") == "#"
+    assert safe_href(None) == "#"
