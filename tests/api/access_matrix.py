@@ -273,6 +273,18 @@ MATRIX: list[Row] = [
     page("POST", "/search/save", data={"name": "Lũ", "q": "lũ"}, admin=303, analyst=303, board=303, unit=403),
     page("GET", "/dashboard", admin=200, analyst=200, board=200, unit=403),
     page("GET", "/sources", admin=200, analyst=200, board=200, unit=403),
+    page("GET", "/claims", admin=200, analyst=200, board=200, unit=403),
+    page(
+        "POST",
+        "/claims",
+        data={"claim": "Nước máy nhiễm độc", "correction": "Nước máy đạt chuẩn", "source": "Sở Y tế"},
+        admin=303,
+        analyst=303,
+        board=403,
+        unit=403,
+    ),
+    page("POST", "/claims/{claim_id}/delete", data={}, admin=404, analyst=404, board=403, unit=403),
+    page("GET", "/routing", admin=200, analyst=200, board=403, unit=403),
     page("GET", "/audit", admin=200, analyst=200, board=403, unit=403),
     page("GET", "/audit/export.csv", admin=200, analyst=200, board=403, unit=403),
 ]

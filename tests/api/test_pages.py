@@ -184,3 +184,45 @@ def test_verdict_form_needs_a_chosen_verdict(client, seed, store):
     )
     assert response.status_code == 422 and "Hãy chọn một kết luận." in response.text
     assert store.get_incident("inc-water").status == "new"
+
+
+def test_known_claims_page_adds_and_withdraws_with_audit(client, seed, store):
+    login(client, seed)
+    page = client.get("/claims")
+    assert page.status_code == 200 and "Kho chưa có tin sai nào." in page.text
+    added = client.post(
+        "/claims",
+        data={
+            "csrf_token": _csrf(page.text),
+            "claim": "Vỡ đập thủy điện Đắk Mi 4",
+            "correction": "Đập an toàn, đang vận hành bình thường.",
+            "source": "Ban Chỉ huy PCTT tỉnh",
+        },
+        follow_redirects=True,
+    )
+    assert "Vỡ đập thủy điện Đắk Mi 4" in added.text and "Đã thêm tin sai đã xác minh." in added.text
+    claim_id = store.list_records("known_claims")[0].key
+    client.post(f"/claims/{claim_id}/delete", data={"csrf_token": _csrf(added.text)})
+    assert store.list_records("known_claims") == []
+    assert [e.action for e in store.iter_audit() if e.target == f"known_claim:{claim_id}"] == [
+        "known_claim.create",
+        "known_claim.delete",
+    ]
+
+
+def test_routing_page_lists_rules_with_unit_names(client, seed, store):
+    store.put_record(
+        "routing_rules",
+        "scam",
+        {
+            "id": "scam",
+            "match": {"kinds": ["scam"]},
+            "lead": "cong_an_tinh",
+            "partners": ["so_tttt"],
+            "action": "Phát cảnh báo công khai",
+            "deadline_hours": {"1": 48, "5": 2},
+        },
+    )
+    login(client, seed)
+    page = client.get("/routing")
+    assert page.status_code == 200 and "Công an tỉnh" in page.text and "Lừa đảo" in page.text

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from triage_api.pages import apidocs, audit, auth, explore, incident, queue
+from triage_api.pages import apidocs, audit, auth, explore, incident, queue, reference
 
 router = APIRouter(include_in_schema=False)
-for _module in (auth, queue, incident, explore, audit, apidocs):
+for _module in (auth, queue, incident, explore, reference, audit, apidocs):
     router.include_router(_module.router)
