@@ -47,6 +47,8 @@ SILENCE_PREFIX = "silence:"
 SEEDED_KEY = "rules_seeded"
 CLAIM_LEASE = timedelta(minutes=2)
 SEVERE_LOOKBACK = timedelta(hours=24)
+LEVEL_STATE_TTL = timedelta(days=30)  # per-incident "level alerted" marks are forgotten after this
+LEVEL_PREFIXES = ("breaking:", "incident:")
 
 
 def alert_id_for(dedup_key: str) -> str:
@@ -124,7 +126,17 @@ class AlertEngine:
                 created += self._evaluate_breaking(rule, now, silences)
             else:
                 created += self._evaluate_incidents(rule, now, silences)
+        self._prune_levels(now)
         return created
+
+    def _prune_levels(self, now: datetime) -> None:
+        """Forget per-incident alert levels not touched for LEVEL_STATE_TTL (keeps alert_state small)."""
+        for record in self.store.list_records(STATE):
+            expired = record.key.startswith(LEVEL_PREFIXES) and "at" in record.doc and (
+                now - datetime.fromisoformat(record.doc["at"]) > LEVEL_STATE_TTL
+            )
+            if expired:
+                self.store.delete_record(STATE, record.key)
 
     def _evaluate_spikes(self, rule: AlertRule, now: datetime, silences: list[Silence]) -> list[Alert]:
         created = []

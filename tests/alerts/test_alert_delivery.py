@@ -308,3 +308,15 @@ def test_a_zalo_refusal_inside_http_200_is_a_failed_delivery(store, settings, cl
     assert (report.sent, report.failed) == (0, 1) and "-216" in report.errors[0]
     delivery = engine.get_alert(alert.id)[0].deliveries["zalo:8899"]
     assert delivery.status == DeliveryStatus.pending and delivery.attempts == 1 and delivery.next_attempt_at > clock.now
+
+
+def test_old_incident_level_marks_are_pruned(store, settings, clock, http_sink) -> None:
+    clock.now = NOON_UTC
+    _rule(store, http_sink, channels=[])
+    _incident(store, clock.now)
+    engine = AlertEngine(store, settings, seed_defaults=False, clock=clock)
+    assert len(engine.evaluate()) == 1
+    assert store.get_record("alert_state", "incident:severe-all:inc-dap") is not None
+    clock.advance(days=31)  # the incident is no longer seen; its mark is forgotten
+    assert engine.evaluate() == []
+    assert store.get_record("alert_state", "incident:severe-all:inc-dap") is None
