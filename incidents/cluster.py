@@ -52,6 +52,8 @@ class ClusterParams:
     max_candidates: int = 12
     max_suggestions: int = 3
     flag_bonus: float = 0.04
+    flag_bonus_kinds: tuple[str, ...] = ("misinformation",)  # claims are repeated in other words; scams and
+    # hate speech by different posters are different incidents, and a noisy flag must not glue stories
     district_bonus: float = 0.02
     # when a cluster becomes an incident (besides holding a flagged item)
     story_min_items: int = 4
@@ -280,9 +282,10 @@ class ClusterIndex:
 
         Every term of the item is looked up among the clusters' indexed (heaviest) terms; clusters
         are ranked by the summed IDF of the terms they share and the best ``max_candidates`` scored.
-        With the item's ``member`` entry, a cluster whose items carry the same flag kind, or name the
-        same district, scores a little higher (``flag_bonus``, ``district_bonus``): two posts flagged
-        as misinformation about one place are more likely one claim than their words alone say."""
+        With the item's ``member`` entry, a cluster whose items carry the same misinformation flag
+        (``flag_bonus_kinds``), or name the same district, scores a little higher (``flag_bonus``,
+        ``district_bonus``): two posts flagged as misinformation about one place are more likely one
+        claim than their words alone say."""
         shared: Counter[str] = Counter()
         weight: dict[str, float] = {}
         for term in sig.terms:
@@ -315,7 +318,8 @@ class ClusterIndex:
 
     def _context_bonus(self, member: Member, cluster: Cluster) -> float:
         bonus = 0.0
-        if member.flags and any(set(member.flags) & set(m.flags) for m in cluster.members.values()):
+        kinds = set(member.flags) & set(self.params.flag_bonus_kinds)
+        if kinds and any(kinds & set(m.flags) for m in cluster.members.values()):
             bonus += self.params.flag_bonus
         if member.districts and any(set(member.districts) & set(m.districts) for m in cluster.members.values()):
             bonus += self.params.district_bonus
