@@ -23,6 +23,8 @@ class ItemEnricher(Protocol):
     def enrich(self, items: Sequence[Item]) -> list[Item]: ...
 
 
+
+
 class IncidentProcessor(Protocol):
     def process(self, items: Sequence[Item]) -> list[Incident]: ...
 
@@ -81,6 +83,14 @@ class Pipeline:
             if self.on_stored is not None:
                 self.on_stored(stored)
         return results
+
+    def refresh_claims(self) -> None:
+        """Reload the known false claims from the store into the matcher (after an analyst adds one)."""
+        from nlp.claims import load_claims
+
+        set_claims = getattr(self.enricher, "set_claims", None)
+        if set_claims is not None:
+            set_claims(load_claims(self.store))
 
     def _enrich(self, items: list[Item]) -> list[Item]:
         try:

@@ -82,3 +82,24 @@ def test_item_that_breaks_enrichment_is_quarantined_not_lost(store: SQLiteStore)
     assert quarantined[0].url == bad.url
     assert "cannot segment this text" in quarantined[0].reason
     assert pipeline.stats.quarantined == 1
+
+
+class ClaimRecordingEnricher(TagEnricher):
+    def __init__(self) -> None:
+        self.claims: list = []
+
+    def set_claims(self, claims: Sequence) -> None:
+        self.claims = list(claims)
+
+
+def test_refresh_claims_loads_the_stores_known_claims_into_the_matcher(store: SQLiteStore) -> None:
+    enricher = ClaimRecordingEnricher()
+    pipeline = Pipeline(store, enricher)
+    store.put_record(
+        "known_claims",
+        "dam-burst",
+        {"claim": "Đập Đắk Mi 4 đã vỡ", "correction": "Đập an toàn, đang vận hành bình thường"},
+    )
+    pipeline.refresh_claims()
+    assert [c.claim_id for c in enricher.claims] == ["dam-burst"]
+    assert enricher.claims[0].correction.startswith("Đập an toàn")

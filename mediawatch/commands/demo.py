@@ -44,6 +44,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
 def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
     import uvicorn
 
+    from mediawatch.pipeline import build_pipeline
     from triage_api.app import create_app
     from triage_api.services import users
 
@@ -58,7 +59,8 @@ def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
     settings = ctx.settings
     if settings.secret_key is None:
         settings = settings.model_copy(update={"secret_key": SecretStr(secrets.token_urlsafe(32))})
-    app = create_app(settings, store=ctx.store)
+    pipeline = build_pipeline(settings, ctx.store)
+    app = create_app(settings, store=ctx.store, pipeline=pipeline, on_claims_changed=pipeline.refresh_claims)
     print(f"Trang phân tích: http://{args.host}:{args.port}/  (API: /api/v1/docs; Ctrl-C để dừng)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mediawatch.context import CommandContext
+from records.errors import ConfigError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,9 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     import uvicorn
 
+    from mediawatch.pipeline import build_pipeline
     from triage_api.app import create_app
 
-    app = create_app(ctx.settings)  # raises ConfigError without a secret key; the lifespan opens the store
+    if ctx.settings.secret_key is None:
+        raise ConfigError("MEDIAWATCH_SECRET_KEY is not set: the page's sessions and CSRF tokens need it")
+    pipeline = build_pipeline(ctx.settings, ctx.store)  # models load once, at start-up
+    app = create_app(ctx.settings, store=ctx.store, pipeline=pipeline, on_claims_changed=pipeline.refresh_claims)
     print(f"mediawatch: serving http://{args.host}:{args.port}/ (API: /api/v1/docs)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
     return 0
