@@ -45,8 +45,24 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     stats = crawler.stats.get_stats() if crawler.stats else {}
     summary: dict[str, Any] = {key: stats.get(key, 0) for key in _STATS}
     summary["finish_reason"] = stats.get("finish_reason")
-    summary["ru_maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    summary["ru_maxrss_kb"] = peak_rss_kb()
     return summary
+
+
+def peak_rss_kb() -> int:
+    """This process's own peak resident memory in KiB.
+
+    Linux's ``ru_maxrss`` survives fork and exec, so a child started from a large parent would report
+    the parent's peak; ``VmHWM`` belongs to the process's own address space since its exec.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def main() -> int:

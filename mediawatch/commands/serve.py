@@ -22,7 +22,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_api.app import create_app
 
     if ctx.settings.secret_key is None:
-        raise ConfigError("MEDIAWATCH_SECRET_KEY is not set: the page's sessions and CSRF tokens need it")
+        raise ConfigError("MEDIAWATCH_SECRET_KEY is required to serve (at least 16 characters; no default)")
     pipeline = build_pipeline(ctx.settings, ctx.store)  # models load once, at start-up
     app = create_app(ctx.settings, store=ctx.store, pipeline=pipeline, on_claims_changed=pipeline.refresh_claims)
     print(f"mediawatch: serving http://{args.host}:{args.port}/ (API: /api/v1/docs)", flush=True)
