@@ -318,7 +318,7 @@ class IncidentDetector:
             AuditEntry(
                 actor=SYSTEM_ACTOR,
                 action=action,
-                target=incident.id,
+                target=f"incident:{incident.id}",
                 details={
                     "kind": incident.kind,
                     "severity": incident.severity,

@@ -103,7 +103,7 @@ def _audit(store: Store, *, actor: str, action: str, incident: Incident, **detai
         AuditEntry(
             actor=actor,
             action=action,
-            target=incident.id,
+            target=f"incident:{incident.id}",
             details={
                 **details,
                 "items": len(incident.item_ids),

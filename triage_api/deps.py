@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -28,6 +28,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from mediawatch.settings import Settings
 from records.errors import StoreError
 from store.base import Store
+
+if TYPE_CHECKING:
+    from routing.engine import Router
 from triage_api import security
 from triage_api.roles import ROLES, Principal, Role
 from triage_api.services import users as users_service
@@ -71,7 +74,16 @@ async def get_hooks(request: Request) -> Hooks:
     return request.app.state.hooks
 
 
+def get_router(request: Request, store: Annotated[Store, Depends(get_store)]) -> Router:
+    """The routing engine over this request's store and ``config/``. Loaded per request: only the
+    rare merge and split use it, to re-route the incidents they produce."""
+    from routing.engine import Router
+
+    return Router.load(store, request.app.state.settings.config_dir)
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
+RouterDep = Annotated["Router", Depends(get_router)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
 HooksDep = Annotated[Hooks, Depends(get_hooks)]

@@ -59,7 +59,7 @@ def test_merge_moves_everything_and_redirects(store, router, clock, detector, st
     # the scam flag now decides the kind, and the routing follows it
     assert merged.kind == "scam" and merged.routing.rule_id == "scam" and merged.owner_unit == "cong_an_tinh"
     entry = last_audit(store)
-    assert (entry.actor, entry.action, entry.target) == ("analyst.lan", "incident.merge", merged.id)
+    assert (entry.actor, entry.action, entry.target) == ("analyst.lan", "incident.merge", f"incident:{merged.id}")
     assert entry.details["merged"] == [story["b"]]
     # the running detector sees the merge: a copy of the absorbed story joins the merged incident
     copy = make_item("Tiêu đề khác", UNRELATED_SAME_DAM[1], source="baodanang", at=T0 + timedelta(hours=2))
@@ -81,7 +81,7 @@ def test_split_makes_a_consistent_new_incident(store, router, clock, story) -> N
     assert new.routing is not None and new.owner_unit == new.routing.lead_unit
     assert {i.incident_id for i in store.get_items(moving)} == {new.id}
     actions = [(e.action, e.target) for e in store.iter_audit()][-2:]
-    assert actions == [("incident.split", old.id), ("incident.create", new.id)]
+    assert actions == [("incident.split", f"incident:{old.id}"), ("incident.create", f"incident:{new.id}")]
 
 
 def test_add_accepts_a_suggestion_and_remove_takes_an_item_out(store, router, clock, detector, story) -> None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from records.errors import ConfigError
 from records.schema import Incident, IncidentStatus
 from store.base import IncidentQuery, Store
-from triage_api.deps import ClockDep, CurrentUser, HooksDep, StoreDep, require_roles
+from triage_api.deps import ClockDep, CurrentUser, HooksDep, RouterDep, StoreDep, require_roles
 from triage_api.errors import COMMON_RESPONSES
 from triage_api.roles import Principal, Role
 from triage_api.schemas import (
@@ -181,21 +181,25 @@ def _incident_service():  # type: ignore[no-untyped-def]
 
 
 @router.post("/merge", summary="Merge incidents into one (the first id is kept)")
-def merge(body: MergeIn, store: StoreDep, user: Staff, clock: ClockDep) -> IncidentPublic:
+def merge(body: MergeIn, store: StoreDep, user: Staff, clock: ClockDep, routing: RouterDep) -> IncidentPublic:
     now = clock()
     for incident_id in body.ids:
         workflow.get_visible(store, incident_id=incident_id, user=user)
         workflow.check_writable(store, incident_id=incident_id, user=user, now=now)
-    merged = _incident_service().merge_incidents(store, list(dict.fromkeys(body.ids)), actor=user.username)
+    merged = _incident_service().merge_incidents(
+        store, list(dict.fromkeys(body.ids)), actor=user.username, router=routing
+    )
     return to_public(store, merged, user=user, now=now)
 
 
 @router.post("/{incident_id}/split", summary="Move items out of an incident into a new one")
-def split(incident_id: IncidentId, body: SplitIn, store: StoreDep, user: Staff, clock: ClockDep) -> IncidentPublic:
+def split(
+    incident_id: IncidentId, body: SplitIn, store: StoreDep, user: Staff, clock: ClockDep, routing: RouterDep
+) -> IncidentPublic:
     now = clock()
     workflow.get_visible(store, incident_id=incident_id, user=user)
     workflow.check_writable(store, incident_id=incident_id, user=user, now=now)
     created = _incident_service().split_incident(
-        store, incident_id, list(dict.fromkeys(body.item_ids)), actor=user.username
+        store, incident_id, list(dict.fromkeys(body.item_ids)), actor=user.username, router=routing
     )
     return to_public(store, created, user=user, now=now)
