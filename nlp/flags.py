@@ -30,6 +30,7 @@ class KindRule:
     dampen: tuple[str, ...]
     classifier_dampen: float = 0.0  # share of the dampening applied to the classifier's probability
     official_source_factor: float = 1.0  # the score of an item from an official source is multiplied by this
+    requires: tuple[str, ...] = ()  # cue groups of which one must be present for the flag (none: no condition)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ def score_flags(
     for kind in FLAG_KINDS:
         rule = rules.kinds[kind]
         kind_hits = [h for h in hits if h.group.kind == kind]
+        if rule.requires and not any(h.group.name in rule.requires for h in kind_hits):
+            continue
         cues = _noisy_or([h.group.weight for h in kind_hits])
         claim_part = rules.claim_score(claim.similarity) if (claim is not None and kind == "misinformation") else 0.0
         evidence = _noisy_or([claim_part, rule.cue_weight * cues])
@@ -121,7 +124,7 @@ def load_flag_rules(path: Path | None = None, *, config_dir: Path | None = None)
                 raise ValueError(f"{kind}: threshold {threshold} outside (0, 1]")
             kinds[kind] = KindRule(threshold, float(spec["classifier_weight"]), float(spec["cue_weight"]),
                                    tuple(spec.get("dampen") or ()), float(spec.get("classifier_dampen", 0.0)),
-                                   float(spec.get("official_source_factor", 1.0)))
+                                   float(spec.get("official_source_factor", 1.0)), tuple(spec.get("requires") or ()))
         claims = data["claims"]
         return FlagRules(
             kinds=kinds,

@@ -86,3 +86,11 @@ def test_official_source_and_debunk_lower_the_model_score(enricher: Enricher) ->
     debunk = enricher.analyze({"id": "6", "text": "Bác bỏ tin đồn bùa chú ở làng, thông tin sai sự thật"})["flags"]
     social_score = social[0]["score"]
     assert all(f["score"] < social_score for f in debunk)
+
+
+def test_hate_speech_needs_a_named_group(enricher: Enricher) -> None:
+    alone = enricher.analyze({"id": "7", "text": "Ghét ghê"})["flags"]
+    group = enricher.analyze({"id": "8", "text": "Ghét bọn dân tộc"})["flags"]
+    assert alone == []
+    assert [f["kind"] for f in group] == ["hate_speech"]
+    assert any(r.startswith("Nhắm vào một nhóm người: «bọn dân tộc»") for r in group[0]["reasons"])
