@@ -183,6 +183,7 @@ class Enricher:
             topics = self.topic_rules.decide(rule_scores, topic_proba, topic_thresholds)
             hits = self.cues.find(folded[i])
             flag_proba = {k: v[0] for k, v in probabilities[i].items() if k in FLAG_KINDS} if probabilities else {}
+            raw_proba = {k: v[2] for k, v in probabilities[i].items() if k in FLAG_KINDS} if probabilities else {}
             flags = score_flags(
                 self.flag_rules,
                 hits=hits,
@@ -190,12 +191,13 @@ class Enricher:
                 proba=flag_proba,
                 official=official[i],
                 explain=self._explainer(text),
+                shown_proba=raw_proba,
             )
             out.append(Analysis(languages[i], topics, places, flags))
         return out
 
     def _probabilities(self, texts: list[str], languages: list[str]) -> list[dict[str, Any]] | None:
-        """Per text: {"topics": (proba by label, thresholds), kind: (rescaled p, label)}; None without models.
+        """Per text: {"topics": (proba by label, thresholds), kind: (rescaled p, label, p)}; None without models.
 
         Classifiers are trained on Vietnamese: for other languages their output is not used.
         """
@@ -214,8 +216,8 @@ class Enricher:
                 clf = self.models.get(kind)
                 label = _positive_label(clf, kind)
                 p = float(raw[kind][i, clf.labels.index(label)]) if use else 0.0
-                p = _rescale(p, clf.threshold(label), self.flag_rules.kinds[kind].threshold)
-                row[kind] = (p, label)
+                rescaled = _rescale(p, clf.threshold(label), self.flag_rules.kinds[kind].threshold)
+                row[kind] = (rescaled, label, p)
             out.append(row)
         return out
 

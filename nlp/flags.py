@@ -70,8 +70,13 @@ def score_flags(
     proba: Mapping[str, float],
     official: bool,
     explain: Callable[[str], list[str]] | None = None,
+    shown_proba: Mapping[str, float] | None = None,
 ) -> list[Flag]:
-    """The flags at or above threshold, in FLAG_KINDS order, each with its reasons."""
+    """The flags at or above threshold, in FLAG_KINDS order, each with its reasons.
+
+    ``proba`` is what enters the score (rescaled to the flag threshold); ``shown_proba`` is the
+    model's own probability, shown in the reason (defaults to ``proba``).
+    """
     dampers = {h.group.name: h for h in hits if h.group.kind == "dampen"}
     flags: list[Flag] = []
     for kind in FLAG_KINDS:
@@ -99,7 +104,8 @@ def score_flags(
         reasons.extend(h.reason for h in kind_hits)
         if p >= rules.model_reason_min_probability or not reasons:
             words = explain(kind) if explain is not None else []
-            model = f"Mô hình: xác suất {_comma(p)}"
+            shown = (shown_proba or proba).get(kind, p)
+            model = f"Mô hình: xác suất {_comma(shown)}"
             reasons.append(model + (f"; các từ mạnh nhất: {', '.join(words)}" if words else ""))
         if active_dampers and (evidence > 0 or (p > 0 and rule.classifier_dampen > 0)):
             reasons.append("Đã giảm điểm vì: " + "; ".join(h.reason for h in active_dampers))
