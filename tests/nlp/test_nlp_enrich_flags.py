@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp.claims import KnownClaim
 from nlp.enrich import Enricher
@@ -18,9 +20,12 @@ CLAIM = KnownClaim(
 )
 
 
+RULES_ONLY = Enricher.load(models_dir=Path("models"), config_dir=Path("config"), claims=[CLAIM], require_models=False)
+
+
 @pytest.fixture(scope="module")
 def rules_only() -> Enricher:
-    return Enricher.load(models_dir=Path("models"), config_dir=Path("config"), claims=[CLAIM], require_models=False)
+    return RULES_ONLY
 
 
 def _models_ready() -> bool:
@@ -137,3 +142,14 @@ def test_flag_rules_override_from_config(tmp_path: Path) -> None:
     rules = load_flag_rules(config_dir=tmp_path)
     assert rules.kinds["scam"].threshold == 0.9
     assert rules.kinds["misinformation"].threshold == load_flag_rules().kinds["misinformation"].threshold
+
+
+@settings(max_examples=30, deadline=None)
+@given(title=st.text(max_size=80), text=st.text(max_size=300))
+def test_enrich_never_crashes_on_arbitrary_text(title: str, text: str) -> None:
+    item = Item(id="p", url="https://x.invalid/p", content_hash="h", source_id="s", kind=SourceKind.social,
+                title=title, text=text)
+    (out,) = RULES_ONLY.enrich([item])
+    assert out.language in ("vi", "en", "und")
+    assert out.segmented is not None
+    assert all(0.0 <= f.score <= 1.0 and f.reasons for f in out.flags)
