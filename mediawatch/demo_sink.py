@@ -55,7 +55,7 @@ class LocalSink:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]  # AF_INET: (str, int)
         return f"http://{host}:{port}/alerts"
 
     @property

@@ -125,7 +125,7 @@ class SampleSite:
     def start(self) -> SampleSite:
         server = _Server((self._host, self._port), _Handler)
         server.hits, server.hits_lock = [], threading.Lock()
-        host, port = server.server_address[:2]
+        host, port = server.socket.getsockname()[:2]  # AF_INET: (str, int)
         self.base_url = f"http://{host}:{port}"
         self.items = load_items(self.anchor, base_url=self.base_url)
         server.resources = render_site(self.items, self.base_url, self.anchor)

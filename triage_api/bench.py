@@ -17,10 +17,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from fastapi import FastAPI
+from pydantic import SecretStr
 
 from mediawatch.settings import REPO_ROOT, Settings
 from records.identity import content_hash, item_id
-from records.schema import TOPIC_IDS, Flag, Incident, IncidentStatus, Item, PlaceMention, SourceKind
+from records.schema import TOPIC_IDS, Flag, FlagKind, Incident, IncidentStatus, Item, PlaceMention, SourceKind
 from records.textfold import fold
 from store.sqlite_store import SQLiteStore
 
@@ -59,7 +61,7 @@ SEARCH_TERMS = (
     "hoc phi",
     "di sản Mỹ Sơn",
 )
-QUEUE_FILTERS = (
+QUEUE_FILTERS: tuple[dict[str, str], ...] = (
     {},
     {"status": "new"},
     {"topic": "disaster"},
@@ -81,7 +83,7 @@ def _corpus(n_items: int, *, now: datetime, rng: random.Random) -> Iterator[Item
         if rng.random() < 0.08:
             flags.append(
                 Flag(
-                    kind=rng.choice(["misinformation", "scam", "hate_speech"]),
+                    kind=FlagKind(rng.choice(["misinformation", "scam", "hate_speech"])),
                     score=0.8,
                     reasons=["dấu hiệu tổng hợp cho bài đo"],
                 )
@@ -142,7 +144,7 @@ def _build_store(path: Path, n_items: int, now: datetime) -> tuple[SQLiteStore, 
     return store, ingest_s
 
 
-async def _load(app, token: str, paths: list[tuple[str, dict[str, str]]], concurrency: int) -> list[float]:  # type: ignore[no-untyped-def]
+async def _load(app: FastAPI, token: str, paths: list[tuple[str, dict[str, str]]], concurrency: int) -> list[float]:
     """Send the requests from ``concurrency`` clients; returns each request's latency in order of completion
     (the same order as ``paths`` when ``concurrency`` is 1)."""
     latencies: list[float] = []
@@ -183,7 +185,8 @@ def run(n_items: int = 100_000, requests_per_scenario: int = 300, concurrency: i
         store, ingest_s = _build_store(db, n_items, now)
         try:
             token = users.create_user(store, username="bench", role="analyst", actor="bench", now=now).token
-            settings = Settings(secret_key="bench-secret-key-0123456789", db=db, config_dir=REPO_ROOT / "config")
+            secret = SecretStr("bench-secret-key-0123456789")
+            settings = Settings(secret_key=secret, db=db, config_dir=REPO_ROOT / "config")
             app = create_app(settings, store=store)
             rng = random.Random(11)
             queue_paths = [

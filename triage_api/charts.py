@@ -92,7 +92,8 @@ def line_chart(
     times = sorted(set(axis or ()) | {t for values in series.values() for t in values})
     if not times:
         return Markup('<p class="muted">Chưa có dữ liệu.</p>')
-    pad_l, pad_b, pad_t = 32, 28, 12
+    pad_l: float = 32
+    pad_b, pad_t = 28, 12
     plot_w, plot_h = width - pad_l - 24, height - pad_b - pad_t
     top = _nice_max(max((c for values in series.values() for c in values.values()), default=1))
     step = plot_w / max(1, len(times) - 1) if len(times) > 1 else 0.0

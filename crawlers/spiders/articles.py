@@ -111,7 +111,7 @@ class ArticleMixin:
         request = failure.request  # type: ignore[attr-defined]
         source_id = request.cb_kwargs.get("source_id")
         url = request.cb_kwargs.get("listed_url") or request.url
-        if failure.check(HttpError):  # a subclass of IgnoreRequest, but a failure of the site
+        if isinstance(failure.value, HttpError):  # a subclass of IgnoreRequest, but a failure of the site
             kind, reason = "failed", f"HTTP {failure.value.response.status}"
         else:
             refused = failure.check(SSRFIgnored) or "robots.txt" in str(failure.value)

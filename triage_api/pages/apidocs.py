@@ -30,15 +30,17 @@ def _schema_name(schema: dict[str, Any] | None) -> str:
 def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """One entry per operation: method, path, summary, tag, parameters, body and response schema names."""
     found: list[dict[str, Any]] = []
+    no_content: dict[str, Any] = {}
     for path, methods in spec.get("paths", {}).items():
         for method in METHOD_ORDER:
             op = methods.get(method)
             if op is None:
                 continue
             body = op.get("requestBody", {}).get("content", {})
-            body_schema = next(iter(body.values()), {}).get("schema") if body else None
+            body_schema = next(iter(body.values()), no_content).get("schema") if body else None
             ok = next((c for c in op.get("responses", {}) if c.startswith("2")), None)
             ok_content = op.get("responses", {}).get(ok, {}).get("content", {}) if ok else {}
+            ok_schema = next(iter(ok_content.values()), no_content).get("schema") if ok_content else None
             found.append(
                 {
                     "method": method.upper(),
@@ -57,7 +59,7 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                     ],
                     "body": _schema_name(body_schema),
                     "status": ok,
-                    "returns": _schema_name(next(iter(ok_content.values()), {}).get("schema") if ok_content else None),
+                    "returns": _schema_name(ok_schema),
                     "errors": sorted(c for c in op.get("responses", {}) if not c.startswith("2")),
                 }
             )

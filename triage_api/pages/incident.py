@@ -263,7 +263,7 @@ def do_verdict(
         )
     try:
         body = VerdictIn(
-            verdict=verdict,
+            verdict=Verdict(verdict),
             version=version,
             analyst=analyst or None,
             source=source or None,

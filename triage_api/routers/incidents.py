@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import ModuleType
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -172,7 +173,7 @@ def bulk(body: BulkIn, store: StoreDep, user: Staff, clock: ClockDep) -> BulkPub
     return BulkPublic(results=results)
 
 
-def _incident_service():  # type: ignore[no-untyped-def]
+def _incident_service() -> ModuleType:
     try:
         from incidents import service
     except ImportError as exc:

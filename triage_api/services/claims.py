@@ -45,12 +45,13 @@ def create_claim(
 ) -> KnownClaimPublic:
     """Add a known false claim with its correction; audit-logged; the matcher is refreshed."""
     claim_id = claim_id or f"claim-{uuid.uuid4().hex[:12]}"
+    claim, source = claim.strip(), source.strip()
     doc = {
         "claim_id": claim_id,
-        "claim": claim.strip(),
+        "claim": claim,
         "correction": correction.strip(),
         "correction_url": correction_url,
-        "source": source.strip(),
+        "source": source,
         "added_by": actor,
         "added_at": now.isoformat(),
         "incident_id": incident_id,
@@ -61,7 +62,7 @@ def create_claim(
             actor=actor,
             action="known_claim.create",
             target=f"known_claim:{claim_id}",
-            details={"claim": doc["claim"][:500], "source": doc["source"], "incident_id": incident_id},
+            details={"claim": claim[:500], "source": source, "incident_id": incident_id},
         )
     )
     if on_claims_changed is not None:

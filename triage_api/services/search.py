@@ -71,7 +71,7 @@ def aggregate(
 ) -> AggregationsPublic:
     """Facet counts and a histogram of the matching items."""
     unpaged = query.model_copy(update={"cursor": None})
-    counts = {facet: store.facet_counts(unpaged, facet) for facet in facets}
+    counts: dict[str, dict[str, int]] = {facet: store.facet_counts(unpaged, facet) for facet in facets}
     buckets = store.histogram(unpaged, interval=interval, by=histogram_by)
     return AggregationsPublic(
         total=store.count(unpaged),
