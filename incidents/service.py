@@ -86,6 +86,49 @@ def _save_cluster(store: Store, cluster: Cluster) -> None:
         store.delete_record(CLUSTERS, cluster.id)
 
 
+def _release(store: Store, item_ids: set[str]) -> None:
+    """Drop the items from every detector cluster that holds them."""
+    for cluster in _cluster_of_items(store, item_ids):
+        _drop_members(cluster, item_ids)
+        _save_cluster(store, cluster)
+
+
+def _taking_out(
+    incident: Incident, item_ids: Sequence[str], *, what: str, all_message: str
+) -> tuple[list[str], list[str]]:
+    """Check a split or removal of ``item_ids`` (items or suggestions of the incident): returns the
+    unique ids taken out and the item ids that remain. InputError for foreign ids or an emptied incident."""
+    taking = _unique(item_ids, what)
+    known = set(incident.item_ids) | set(incident.suggested_item_ids)
+    foreign = [i for i in taking if i not in known]
+    if foreign:
+        raise InputError(f"Tin không thuộc sự việc {incident.id}: {', '.join(foreign)}")
+    taken = set(taking)
+    remaining = [i for i in incident.item_ids if i not in taken]
+    if not remaining:
+        raise InputError(all_message)
+    return taking, remaining
+
+
+def _shrink(
+    store: Store,
+    incident: Incident,
+    taken: set[str],
+    remaining: Sequence[str],
+    *,
+    params: ClusterParams,
+    now: datetime,
+    router: Router | None,
+) -> Incident:
+    """Recompute and save the incident without the ``taken`` items and suggestions."""
+    incident.suggested_item_ids = [i for i in incident.suggested_item_ids if i not in taken]
+    rest = _members(store, remaining)
+    if not rest:
+        raise InputError("Các tin còn lại của sự việc không còn trong kho")
+    assemble.refresh(incident, rest, params=params, now=now, router=router)
+    return store.update_incident(incident)
+
+
 def _title(items: Sequence[Item]) -> str:
     """The headline of the item most similar to the others."""
     sigs = [signature(i) for i in sorted(items, key=lambda i: (i.sort_time, i.id))[:8]]
@@ -187,14 +230,12 @@ def split_incident(
     params = params or ClusterParams()
     now = clock()
     incident = _get_open(store, incident_id, actor=actor, now=now)
-    moving = _unique(item_ids, "tin để tách")
-    known = set(incident.item_ids) | set(incident.suggested_item_ids)
-    foreign = [i for i in moving if i not in known]
-    if foreign:
-        raise InputError(f"Tin không thuộc sự việc {incident_id}: {', '.join(foreign)}")
-    remaining = [i for i in incident.item_ids if i not in set(moving)]
-    if not remaining:
-        raise InputError("Không thể tách toàn bộ tin ra khỏi sự việc; hãy kết thúc sự việc nếu nó không cần xử lý")
+    moving, remaining = _taking_out(
+        incident,
+        item_ids,
+        what="tin để tách",
+        all_message="Không thể tách toàn bộ tin ra khỏi sự việc; hãy kết thúc sự việc nếu nó không cần xử lý",
+    )
     moved_items = _items(store, moving)
     digest = hashlib.sha256(f"split:{incident_id}:{','.join(sorted(moving))}".encode()).hexdigest()[:16]
     first = min(i.sort_time for i in moved_items)
@@ -208,17 +249,10 @@ def split_incident(
     )
     assemble.refresh(new, [Member.of(i) for i in moved_items], params=params, now=now, router=router)
     new = store.create_incident(new)
-    incident.suggested_item_ids = [i for i in incident.suggested_item_ids if i not in set(moving)]
-    rest = _members(store, remaining)
-    if not rest:
-        raise InputError("Các tin còn lại của sự việc không còn trong kho")
-    assemble.refresh(incident, rest, params=params, now=now, router=router)
-    incident = store.update_incident(incident)
+    incident = _shrink(store, incident, set(moving), remaining, params=params, now=now, router=router)
     for item in moved_items:
         store.annotate_item(item.id, incident_id=new.id)
-    for cluster in _cluster_of_items(store, set(moving)):
-        _drop_members(cluster, set(moving))
-        _save_cluster(store, cluster)
+    _release(store, set(moving))
     _save_cluster(store, cluster_from_items(moved_items, f"c-split-{new.id}", new.id, params))
     bump_generation(store)
     _audit(store, actor=actor, action="incident.split", incident=incident, new_incident=new.id, moved=moving)
@@ -286,28 +320,19 @@ def remove_items(
     params = params or ClusterParams()
     now = clock()
     incident = _get_open(store, incident_id, actor=actor, now=now)
-    removing = _unique(item_ids, "tin để bỏ ra")
-    known = set(incident.item_ids) | set(incident.suggested_item_ids)
-    foreign = [i for i in removing if i not in known]
-    if foreign:
-        raise InputError(f"Tin không thuộc sự việc {incident_id}: {', '.join(foreign)}")
+    removing, remaining = _taking_out(
+        incident,
+        item_ids,
+        what="tin để bỏ ra",
+        all_message="Không thể bỏ mọi tin của sự việc; hãy kết thúc sự việc với kết luận phù hợp",
+    )
     remove_set = set(removing)
-    remaining = [i for i in incident.item_ids if i not in remove_set]
-    if not remaining:
-        raise InputError("Không thể bỏ mọi tin của sự việc; hãy kết thúc sự việc với kết luận phù hợp")
     members_removed = [i for i in incident.item_ids if i in remove_set]
-    incident.suggested_item_ids = [i for i in incident.suggested_item_ids if i not in remove_set]
-    rest = _members(store, remaining)
-    if not rest:
-        raise InputError("Các tin còn lại của sự việc không còn trong kho")
-    assemble.refresh(incident, rest, params=params, now=now, router=router)
-    incident = store.update_incident(incident)
+    incident = _shrink(store, incident, remove_set, remaining, params=params, now=now, router=router)
     for item_id in members_removed:
         if store.get_item(item_id) is not None:
             store.annotate_item(item_id, incident_id=NO_INCIDENT)
-    for cluster in _cluster_of_items(store, set(members_removed)):  # declined suggestions keep their own cluster
-        _drop_members(cluster, set(members_removed))
-        _save_cluster(store, cluster)
+    _release(store, set(members_removed))  # declined suggestions keep their own cluster
     bump_generation(store)
     _audit(store, actor=actor, action="incident.remove_items", incident=incident, removed=removing)
     return incident
