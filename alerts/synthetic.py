@@ -9,14 +9,9 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
+from records.districts import DISTRICTS
 from records.identity import content_hash, item_id
 from records.schema import TOPIC_IDS, Flag, FlagKind, Item, PlaceMention, SourceKind
-
-DISTRICTS: tuple[str, ...] = (
-    "Tam Kỳ", "Hội An", "Điện Bàn", "Đại Lộc", "Duy Xuyên", "Quế Sơn", "Nông Sơn", "Thăng Bình", "Hiệp Đức",
-    "Tiên Phước", "Phú Ninh", "Núi Thành", "Bắc Trà My", "Nam Trà My", "Phước Sơn", "Nam Giang", "Đông Giang",
-    "Tây Giang",
-)
 
 _PHRASES = {
     "disaster": "mưa lớn, nước sông Vu Gia dâng cao, thủy điện xả lũ, nhiều khu dân cư bị ngập",

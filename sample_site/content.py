@@ -20,32 +20,13 @@ from typing import Any
 
 import yaml
 
+from records.districts import DISTRICTS
 from records.schema import TOPIC_IDS
 from records.textfold import fold
 
 DATA_DIR = Path(__file__).with_name("data")
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 
-DISTRICTS: tuple[str, ...] = (
-    "Tam Kỳ",
-    "Hội An",
-    "Điện Bàn",
-    "Đại Lộc",
-    "Duy Xuyên",
-    "Quế Sơn",
-    "Nông Sơn",
-    "Thăng Bình",
-    "Hiệp Đức",
-    "Tiên Phước",
-    "Phú Ninh",
-    "Núi Thành",
-    "Bắc Trà My",
-    "Nam Trà My",
-    "Phước Sơn",
-    "Nam Giang",
-    "Đông Giang",
-    "Tây Giang",
-)
 FLAG_KINDS: tuple[str, ...] = ("misinformation", "scam", "hate_speech")
 ROLES: tuple[str, ...] = (
     "news",  # ordinary news report

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from records.districts import DISTRICTS
 from records.identity import canonical_url, content_hash, item_id
 from records.schema import TOPIC_IDS, Flag, FlagKind, Item, PlaceMention, SourceKind
 from store.base import ItemQuery
@@ -88,26 +89,6 @@ COMMON = [
     "cứu",
     "hộ",
 ]
-DISTRICTS = (
-    "Tam Kỳ",
-    "Hội An",
-    "Điện Bàn",
-    "Đại Lộc",
-    "Duy Xuyên",
-    "Quế Sơn",
-    "Nông Sơn",
-    "Thăng Bình",
-    "Hiệp Đức",
-    "Tiên Phước",
-    "Phú Ninh",
-    "Núi Thành",
-    "Bắc Trà My",
-    "Nam Trà My",
-    "Phước Sơn",
-    "Nam Giang",
-    "Đông Giang",
-    "Tây Giang",
-)
 SOURCES = tuple(f"source-{n:02d}" for n in range(40))
 _ONSETS = ("b", "c", "d", "đ", "g", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s", "t", "th", "tr", "v", "x")
 _RIMES = ("a", "à", "á", "ả", "ã", "ạ", "ăn", "âm", "ê", "ền", "ô", "ơi", "ư", "ướng", "uy", "iếu", "oàn", "ưởng")
