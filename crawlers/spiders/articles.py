@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from scrapy import Request
@@ -44,6 +45,23 @@ class ArticleMixin:
     def emit(self, record: dict[str, Any]) -> None:
         self.out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         self.out.flush()
+
+    def source_error(self, source_id: str, url: str, reason: str) -> None:
+        """Record that a sitemap or listing page of the source could not be used."""
+        self.emit({"type": "source_error", "source_id": source_id, "url": url, "reason": reason})
+
+    def page_request(
+        self, url: str, callback: Callable[..., Any], *, source_id: str, role: str, **position: int
+    ) -> Request:
+        """The request for a sitemap or listing page (``role``); ``position`` (depth, page number) is passed
+        to ``callback``. Its failures are recorded as source errors by ``on_error``."""
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            cb_kwargs={"source_id": source_id, **position, "role": role, "listed_url": url},
+            dont_filter=True,
+        )
 
     def article_request(
         self, source_id: str, url: str, *, lastmod: str | None = None, entry: dict[str, Any] | None = None

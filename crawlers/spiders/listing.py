@@ -18,19 +18,13 @@ _NEXT_TEXT = re.compile(r"^\s*(trang sau|tiếp|sau|next|›|»|>)\s*$", re.I)
 
 class ListingMixin(ArticleMixin):
     def listing_request(self, source_id: str, url: str, page: int = 1) -> Request:
-        return Request(
-            url,
-            callback=self.parse_listing,
-            errback=self.on_error,
-            cb_kwargs={"source_id": source_id, "page": page, "role": "listing", "listed_url": url},
-            dont_filter=True,
-        )
+        return self.page_request(url, self.parse_listing, source_id=source_id, role="listing", page=page)
 
     def parse_listing(
         self, response: Response, source_id: str, page: int, role: str, listed_url: str
     ) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
-            self.emit({"type": "source_error", "source_id": source_id, "url": response.url, "reason": "not HTML"})
+            self.source_error(source_id, response.url, "not HTML")
             return
         source = self.sources[source_id]
         host = urlsplit(response.url).hostname

@@ -49,13 +49,7 @@ def read_sitemap(body: bytes) -> tuple[str, list[dict[str, str]]]:
 
 class SitemapMixin(ArticleMixin):
     def sitemap_request(self, source_id: str, url: str, depth: int = 0) -> Request:
-        return Request(
-            url,
-            callback=self.parse_sitemap,
-            errback=self.on_error,
-            cb_kwargs={"source_id": source_id, "depth": depth, "role": "sitemap", "listed_url": url},
-            dont_filter=True,
-        )
+        return self.page_request(url, self.parse_sitemap, source_id=source_id, role="sitemap", depth=depth)
 
     def parse_sitemap(
         self, response: Response, source_id: str, depth: int, role: str, listed_url: str
@@ -68,12 +62,12 @@ class SitemapMixin(ArticleMixin):
                 body = gunzip(body, max_size=max_size)
             screen_xml(body)
         except (UnsafeXML, OSError, ValueError) as exc:
-            self.emit({"type": "source_error", "source_id": source_id, "url": response.url, "reason": str(exc)})
+            self.source_error(source_id, response.url, str(exc))
             return
         try:
             kind, entries = read_sitemap(body)
         except etree.XMLSyntaxError as exc:
-            self.emit({"type": "source_error", "source_id": source_id, "url": response.url, "reason": str(exc)})
+            self.source_error(source_id, response.url, str(exc))
             return
         if kind == "sitemapindex":
             if depth >= MAX_SITEMAP_DEPTH:
@@ -83,9 +77,7 @@ class SitemapMixin(ArticleMixin):
             return
         pattern = re.compile(source.article_pattern) if source.article_pattern else None
         if not entries and kind != "urlset":
-            self.emit(
-                {"type": "source_error", "source_id": source_id, "url": response.url, "reason": "not a sitemap"}
-            )
+            self.source_error(source_id, response.url, "not a sitemap")
             return
         entries.sort(key=lambda e: e.get("lastmod") or "", reverse=True)
         count = 0
