@@ -83,6 +83,25 @@ def _placeholders(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
+def _time_range(
+    where: list[str], params: list[Any], column: str, since: datetime | None, until: datetime | None
+) -> None:
+    """Add ``since <= column < until`` (either bound optional) over a microseconds column."""
+    if since is not None:
+        where.append(f"{column} >= ?")
+        params.append(to_micros(since))
+    if until is not None:
+        where.append(f"{column} < ?")
+        params.append(to_micros(until))
+
+
+def _any_of(where: list[str], params: list[Any], column: str, values: Sequence[object]) -> None:
+    """Add ``column IN (values)`` unless ``values`` is empty (no filter)."""
+    if values:
+        where.append(f"{column} IN ({_placeholders(values)})")
+        params += [str(v) for v in values]
+
+
 def _fts_quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
@@ -364,12 +383,7 @@ class SQLiteStore(Store):
         """WHERE conditions over ``items i`` (AND across fields, any-of within one field)."""
         where: list[str] = []
         params: list[Any] = []
-        if query.since is not None:
-            where.append("i.sort_time >= ?")
-            params.append(to_micros(query.since))
-        if query.until is not None:
-            where.append("i.sort_time < ?")
-            params.append(to_micros(query.until))
+        _time_range(where, params, "i.sort_time", query.since, query.until)
         for field, values in (("topic", query.topics), ("district", query.districts), ("flag", query.flags)):
             if values:
                 where.append(
@@ -377,12 +391,8 @@ class SQLiteStore(Store):
                     f" AND value IN ({_placeholders(values)}))"
                 )
                 params += [field, *values]
-        if query.sources:
-            where.append(f"i.source_id IN ({_placeholders(query.sources)})")
-            params += query.sources
-        if query.kinds:
-            where.append(f"i.kind IN ({_placeholders(query.kinds)})")
-            params += [str(k) for k in query.kinds]
+        _any_of(where, params, "i.source_id", query.sources)
+        _any_of(where, params, "i.kind", query.kinds)
         if query.incident_id is not None:
             where.append("i.incident_id = ?")
             params.append(query.incident_id)
@@ -708,9 +718,7 @@ class SQLiteStore(Store):
     def list_incidents(self, query: IncidentQuery) -> Page[Incident]:
         where: list[str] = []
         params: list[Any] = []
-        if query.statuses:
-            where.append(f"status IN ({_placeholders(query.statuses)})")
-            params += [str(s) for s in query.statuses]
+        _any_of(where, params, "status", query.statuses)
         if query.owner_unit is not None:
             where.append("owner_unit = ?")
             params.append(query.owner_unit)
@@ -725,12 +733,7 @@ class SQLiteStore(Store):
         if query.min_severity is not None:
             where.append("severity >= ?")
             params.append(query.min_severity)
-        if query.since is not None:
-            where.append("last_seen >= ?")
-            params.append(to_micros(query.since))
-        if query.until is not None:
-            where.append("last_seen < ?")
-            params.append(to_micros(query.until))
+        _time_range(where, params, "last_seen", query.since, query.until)
         mode = f"incidents-{query.order}"
         if query.order == "severity":
             key_cols, order_sql = "(severity, last_seen, id)", "severity DESC, last_seen DESC, id DESC"
