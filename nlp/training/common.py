@@ -65,6 +65,19 @@ def drop_overlap(test: list[dict[str, Any]], *train_sets: Iterable[dict[str, Any
     return kept, len(test) - len(kept)
 
 
+def heldout_keys() -> set[str]:
+    """Dedup keys of every text in the independent held-out set: training data must never contain them."""
+    keys: set[str] = set()
+    if HELDOUT_DIR.is_dir():
+        for path in sorted(HELDOUT_DIR.glob("*.jsonl")):
+            keys.update(dedup_key(r["text"]) for r in read_jsonl(path))
+    return keys
+
+
+def without_heldout(records: list[dict[str, Any]], keys: set[str]) -> list[dict[str, Any]]:
+    return [r for r in records if dedup_key(model_text(r)) not in keys and dedup_key(r["text"]) not in keys]
+
+
 def split_of(record_id: str, *, dev: float = 0.15, test: float = 0.15) -> str:
     """Deterministic train/dev/test assignment from a record id (stable when records are added)."""
     h = int(hashlib.sha256(record_id.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF

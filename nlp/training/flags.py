@@ -25,11 +25,13 @@ from nlp.training.common import (
     binary_metrics,
     fit_binary,
     fit_idf,
+    heldout_keys,
     model_text,
     platt,
     raw_scores,
     read_jsonl,
     tfidf,
+    without_heldout,
 )
 
 # Negative kinds whose false-flag rate is the "criticism and news flagged as misinformation" figure.
@@ -115,10 +117,13 @@ def train_flag(
     max_legit_rate: float = 0.05,
 ) -> FlagResult:
     """Tune C, Platt calibration and threshold on 5-fold out-of-fold scores of train+dev; fit on train+dev."""
+    heldout = heldout_keys()
     own = read_jsonl(own_file)
-    tune = [r for r in own if r["split"] in ("train", "dev")]
+    tune = without_heldout([r for r in own if r["split"] in ("train", "dev")], heldout)
     test = [r for r in own if r["split"] == "test"]
-    extra = [r for path in extra_negative_files for r in read_jsonl(path) if r["split"] in ("train", "dev")]
+    extra = without_heldout(
+        [r for path in extra_negative_files for r in read_jsonl(path) if r["split"] in ("train", "dev")], heldout
+    )
     fit_records = tune + extra
     fit_texts = [model_text(r) for r in fit_records]
     y = np.array([_is_positive(r, task) for r in fit_records], dtype=int)

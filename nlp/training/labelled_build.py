@@ -88,7 +88,7 @@ def parse(paths: list[Path], prefix: str, task: str) -> list[dict[str, Any]]:
             positive = header["label"] == "1"
             kind = header["kind"]
             rec: dict[str, Any] = {
-                "id": "",
+                "id": f"{prefix}-{key[:10]}",
                 "title": title,
                 "text": body,
                 "label": topics if topics is not None else (task if positive else f"not_{task}"),
@@ -100,8 +100,6 @@ def parse(paths: list[Path], prefix: str, task: str) -> list[dict[str, Any]]:
                 "source": "mediawatch-authored",
             }
             records.append(rec)
-    for i, rec in enumerate(records, 1):
-        rec["id"] = f"{prefix}-{i:04d}"
     return records
 
 

@@ -3,8 +3,10 @@
 Reproducible: fixed seeds, deterministic splits and subsamples, and folder names dated by
 ``MEDIAWATCH_MODEL_DATE`` (default ``nlp.training.common.DEFAULT_MODEL_DATE``), so a rebuild overwrites
 the same folders. Writes ``models/<task>_<algo>_<data>_<date>/`` (model.npz, metadata.json,
-MODEL_CARD.md), ``models/shipped.json`` and ``models/training_report.json``. Takes a few minutes on one
-core, most of it normalising and hashing VNTC.
+MODEL_CARD.md), ``models/shipped.json`` and ``models/training_report.json``, then measures every
+shipped model on the evaluation sets (``nlp.training.evaluate``: ``models/eval_report.json`` and the
+evaluation section of each card; the floors in ``models/eval_baseline.json`` are only ever changed by a
+person). Takes a few minutes on one core, most of it normalising and hashing VNTC.
 
     python -m nlp.training.train_all                      # everything
     python -m nlp.training.train_all --only scam misinformation
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import time
 from collections.abc import Callable
 from typing import Any
@@ -67,7 +70,7 @@ def build_flag(task: str, extra: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
 
 def build_hate() -> tuple[str, dict[str, Any]]:
     result = hate_speech.train_shipped(FLAG_SPEC)
-    metrics = {**result.metrics, "comparison_models": hate_speech.comparisons(FLAG_SPEC)}
+    metrics = {**result.metrics, "comparison_models": hate_speech.comparisons()}
     name = folder_name("hate_speech", "logreg", "vihos")
     save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=metrics)
     return name, metrics
@@ -75,7 +78,8 @@ def build_hate() -> tuple[str, dict[str, Any]]:
 
 def build_topics(vntc: _Vntc) -> tuple[str, dict[str, Any]]:
     result = topics.train_topics(TOPIC_SPEC, vntc.train)
-    name = folder_name("topics", "logreg", "provinceset-vntc")
+    data = "provinceset-vntc" if result.hyper["vntc_weight"] > 0 else "provinceset"
+    name = folder_name("topics", "logreg", data)
     save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=result.metrics)
     return name, result.metrics
 
@@ -87,9 +91,23 @@ def build_vntc(vntc: _Vntc) -> tuple[str, dict[str, Any]]:
     return name, result.metrics
 
 
+def remove_superseded(task: str, keep: str) -> None:
+    """Delete older folders of ``task`` built by this script (so models/ holds exactly what ships)."""
+    for folder in MODELS_DIR.glob(f"{task}_*"):
+        meta = folder / "metadata.json"
+        if folder.name == keep or not meta.is_file():
+            continue
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        if data.get("task") == task and data.get("built_by") == "python -m nlp.training.train_all":
+            shutil.rmtree(folder)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Rebuild the shipped models in models/.")
     parser.add_argument("--only", nargs="+", choices=ALL_TASKS, help="rebuild only these tasks")
+    parser.add_argument(
+        "--no-eval", action="store_true", help="skip the final evaluation (eval_report.json, card sections)"
+    )
     args = parser.parse_args(argv)
     wanted = args.only or list(ALL_TASKS)
     vntc = _Vntc()
@@ -107,9 +125,15 @@ def main(argv: list[str] | None = None) -> int:
         name, metrics = builders[task]()
         seconds = round(time.perf_counter() - started, 1)
         write_manifest({task: name})
+        remove_superseded(task, name)
         report[task] = {"folder": name, "seconds": seconds, "metrics": metrics}
         print(f"{task}: {name} ({seconds} s)")
     report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if not args.no_eval:
+        # Measurement only: evaluation sets never feed back into training or tuning.
+        from nlp.training import evaluate
+
+        evaluate.main([])
     return 0
 
 
