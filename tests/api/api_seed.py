@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from records.identity import content_hash, item_id
-from records.schema import Flag, Incident, IncidentStatus, Item, PlaceMention, SourceKind
+from records.schema import Flag, Incident, IncidentStatus, Item, SourceKind
 from store.sqlite_store import SQLiteStore
+from tests.factories import build_item
 from triage_api.services import users as users_service
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -27,19 +27,6 @@ class Seed:
     item_ids: list[str] = field(default_factory=list)
 
 
-class Clock:
-    """A settable clock the app reads (frozen unless a test advances it)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 def make_item(
     n: int,
     *,
@@ -52,21 +39,18 @@ def make_item(
     kind: SourceKind = SourceKind.press,
     hours_ago: float = 0,
 ) -> Item:
-    url = f"https://{source}.example.vn/bai-{n}"
-    return Item(
-        id=item_id(url),
-        url=url,
-        content_hash=content_hash(title, text),
-        source_id=source,
-        kind=kind,
+    return build_item(
+        url=f"https://{source}.example.vn/bai-{n}",
         title=title,
         text=text,
+        source_id=source,
+        kind=kind,
         author=f"Tác giả {n}",
         published_at=NOW - timedelta(hours=hours_ago),
         collected_at=NOW,
         language="vi",
         topics=topics,
-        places=[PlaceMention(mention=district, district=district)] if district else [],
+        districts=[district] if district else [],
         flags=flags,
     )
 

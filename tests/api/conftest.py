@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_seed import NOW, ROLE_USERS, SECRET, Clock, Seed, build_seed
+from api_seed import NOW, ROLE_USERS, SECRET, Seed, build_seed
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mediawatch.settings import REPO_ROOT, Settings
 from store.sqlite_store import SQLiteStore
+from tests.factories import FrozenClock
 from triage_api.app import create_app
 
 
@@ -32,8 +33,8 @@ def store(seed: Seed, tmp_path: Path) -> Iterator[SQLiteStore]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, store: SQLiteStore, clock: Clock) -> FastAPI:
+def app(settings: Settings, store: SQLiteStore, clock: FrozenClock) -> FastAPI:
     return create_app(settings, store=store, clock=clock)
 
 

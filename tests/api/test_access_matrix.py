@@ -42,16 +42,17 @@ def test_every_row_names_every_role():
 
 @pytest.fixture(scope="module")
 def matrix_app(tmp_path_factory, seed) -> Iterator[FastAPI]:
-    from api_seed import NOW, SECRET, Clock
+    from api_seed import NOW, SECRET
 
     from mediawatch.settings import REPO_ROOT, Settings
+    from tests.factories import FrozenClock
     from triage_api.app import create_app
 
     path = tmp_path_factory.mktemp("matrix") / "base.db"
     shutil.copy(seed.path, path)
     settings = Settings(secret_key=SECRET, db=path, config_dir=REPO_ROOT / "config")
     base = SQLiteStore(path)
-    yield create_app(settings, store=base, clock=Clock(NOW))
+    yield create_app(settings, store=base, clock=FrozenClock(NOW))
     base.close()
 
 

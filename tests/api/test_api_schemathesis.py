@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 import schemathesis
-from api_seed import NOW, ROLE_USERS, SECRET, Clock
+from api_seed import NOW, ROLE_USERS, SECRET
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -19,6 +19,7 @@ from schemathesis.checks import (
 
 from mediawatch.settings import REPO_ROOT, Settings
 from store.sqlite_store import SQLiteStore
+from tests.factories import FrozenClock
 from triage_api.app import create_app
 
 EXAMPLES_PER_OPERATION = 8
@@ -27,7 +28,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 # The app is built at import (schemathesis reads its spec to generate the tests); the store is
 # plugged in by the fixture below before any request is sent.
-APP = create_app(Settings(secret_key=SECRET, config_dir=REPO_ROOT / "config"), clock=Clock(NOW))
+APP = create_app(Settings(secret_key=SECRET, config_dir=REPO_ROOT / "config"), clock=FrozenClock(NOW))
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 
 

@@ -4,7 +4,7 @@ configuration, a clock the test moves by hand."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,17 +14,7 @@ from incidents.detector import IncidentDetector
 from mediawatch.settings import REPO_ROOT
 from routing.engine import Router
 from store.sqlite_store import SQLiteStore
-
-
-class FrozenClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += timedelta(**kwargs)
+from tests.factories import FrozenClock
 
 
 @pytest.fixture

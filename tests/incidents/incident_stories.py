@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from records.identity import content_hash, item_id
-from records.schema import Flag, FlagKind, Item, PlaceMention, SourceKind
+from records.identity import content_hash
+from records.schema import Flag, FlagKind, Item, SourceKind
 from records.textfold import fold
+from tests.factories import build_item
 
 T0 = datetime(2026, 10, 20, 6, 0, tzinfo=UTC)
 
@@ -70,19 +71,16 @@ def make_item(
     district: str | None = None,
     reach: int | None = None,
 ) -> Item:
-    url = f"https://{source}.example.vn/bai-{n}-{content_hash(title, text)[:10]}"
-    return Item(
-        id=item_id(url),
-        url=url,
-        content_hash=content_hash(title, text),
-        source_id=source,
-        kind=kind,
+    return build_item(
+        url=f"https://{source}.example.vn/bai-{n}-{content_hash(title, text)[:10]}",
         title=title,
         text=text,
+        source_id=source,
+        kind=kind,
         published_at=at,
         collected_at=at + timedelta(minutes=5),
         topics=topics if topics is not None else ["disaster"],
-        places=[PlaceMention(mention=district, district=district)] if district else [],
+        districts=[district] if district else [],
         flags=flags or [],
         reach=reach,
     )

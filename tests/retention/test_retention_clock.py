@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from mediawatch.settings import Settings
-from records.identity import content_hash, item_id
 from records.schema import Flag, FlagKind, Incident, IncidentStatus, Item, SourceKind
 from store.retention import apply_retention
 from store.sqlite_store import SQLiteStore
+from tests.factories import build_item
 
 C0 = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)  # when every test item was collected
 AUTHOR = "Nguyễn Văn Tácgiả"
@@ -37,16 +37,12 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def item(name: str, *, kind: SourceKind = SourceKind.press, flagged: bool = False) -> Item:
-    url = f"https://example.vn/{name}"
-    text = f"Nội dung {name} về lũ lụt ở Đại Lộc."
-    return Item(
-        id=item_id(url),
-        url=url,
-        content_hash=content_hash(name, text),
+    return build_item(
+        url=f"https://example.vn/{name}",
+        title=name,
+        text=f"Nội dung {name} về lũ lụt ở Đại Lộc.",
         source_id="src",
         kind=kind,
-        title=name,
-        text=text,
         author=AUTHOR,
         published_at=C0 - timedelta(hours=1),
         collected_at=C0,

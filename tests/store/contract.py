@@ -21,7 +21,7 @@ import pytest
 
 from records.audit import GENESIS, verify_chain
 from records.errors import ConflictError, InputError, NotFoundError
-from records.identity import canonical_url, content_hash, item_id
+from records.identity import canonical_url, item_id
 from records.schema import (
     TOPIC_IDS,
     AuditEntry,
@@ -34,6 +34,7 @@ from records.schema import (
     SourceKind,
 )
 from store.base import IncidentQuery, ItemQuery, Store, UpsertOutcome
+from tests.factories import build_item
 
 T0 = datetime(2026, 10, 1, 0, 0, tzinfo=UTC)
 DISTRICTS = ("Đại Lộc", "Hội An", "Tam Kỳ", "Điện Bàn", "Nông Sơn")
@@ -57,19 +58,17 @@ def make_item(
     incident_id: str | None = None,
 ) -> Item:
     """An item as a crawler would hand it over (id and hash from the identity helpers)."""
-    return Item(
-        id=item_id(url),
+    return build_item(
         url=canonical_url(url),
-        content_hash=content_hash(title, text),
-        source_id=source,
-        kind=kind,
         title=title,
         text=text,
+        source_id=source,
+        kind=kind,
         author=author,
         published_at=published_at,
         collected_at=collected_at or T0 + timedelta(days=60),
         topics=topics or [],
-        places=[PlaceMention(mention=d, district=d) for d in districts or []],
+        districts=districts or [],
         flags=[Flag(kind=k, score=0.9, reasons=["lý do thử nghiệm"]) for k in flags or []],
         incident_id=incident_id,
     )
