@@ -28,11 +28,7 @@ def list_items(
 ) -> ItemsPublic:
     query = search_service.item_query(params, limit=limit, cursor=cursor, flagged=flagged)
     query = query.model_copy(update={"incident_id": incident_id, "order": "newest" if not params.q else "auto"})
-    search_service.audit_board_search(store, user=user, what="items", params=params)
-    page = store.search(query)
-    return ItemsPublic(
-        data=[ItemPublic.from_item(i) for i in page.items], next_cursor=page.next_cursor, total=page.total
-    )
+    return search_service.items_page(store, query=query, user=user, what="items", params=params)
 
 
 @router.get("/{item_id}", summary="One item with its flags and their reasons")

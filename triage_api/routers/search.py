@@ -11,7 +11,7 @@ from store.base import FacetField
 from triage_api.deps import ReaderUser, StoreDep
 from triage_api.errors import COMMON_RESPONSES
 from triage_api.filters import SearchParamsDep
-from triage_api.schemas import MAX_PAGE_SIZE, AggregationsPublic, ItemPublic, ItemsPublic
+from triage_api.schemas import MAX_PAGE_SIZE, AggregationsPublic, ItemsPublic
 from triage_api.services import search as search_service
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"], responses=COMMON_RESPONSES)
@@ -29,11 +29,7 @@ def search(
 ) -> ItemsPublic:
     query = search_service.item_query(params, limit=limit, cursor=cursor, flagged=flagged)
     query = query.model_copy(update={"order": order})
-    search_service.audit_board_search(store, user=user, what="search", params=params)
-    page = store.search(query)
-    return ItemsPublic(
-        data=[ItemPublic.from_item(i) for i in page.items], next_cursor=page.next_cursor, total=page.total
-    )
+    return search_service.items_page(store, query=query, user=user, what="search", params=params)
 
 
 @router.get("/aggregations", summary="Counts by topic, district, flag, source and kind, and over time")

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from records.schema import AuditEntry
-from store.base import FacetField, ItemQuery, Page
+from store.base import FacetField, ItemQuery
 from store.base import Store as StoreT
 from triage_api.roles import Principal, Role
-from triage_api.schemas import AggregationsPublic, BucketPublic, SearchParams
+from triage_api.schemas import AggregationsPublic, BucketPublic, ItemPublic, ItemsPublic, SearchParams
 
 FACETS: tuple[FacetField, ...] = ("topic", "district", "flag", "source", "kind")
 
@@ -57,8 +57,13 @@ def audit_board_search(store: StoreT, *, user: Principal, what: str, params: Sea
     )
 
 
-def search_items(store: StoreT, *, query: ItemQuery) -> Page:
-    return store.search(query)
+def items_page(store: StoreT, *, query: ItemQuery, user: Principal, what: str, params: SearchParams) -> ItemsPublic:
+    """One page of matching items for ``user`` (a board member's search is audit-logged first)."""
+    audit_board_search(store, user=user, what=what, params=params)
+    page = store.search(query)
+    return ItemsPublic(
+        data=[ItemPublic.from_item(i) for i in page.items], next_cursor=page.next_cursor, total=page.total
+    )
 
 
 def aggregate(
