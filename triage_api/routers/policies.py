@@ -46,6 +46,8 @@ class PoliciesPublic(BaseModel):
 
 
 class ExamplePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     title: str
     url: str
     source_id: str
@@ -54,6 +56,10 @@ class ExamplePublic(BaseModel):
 
 
 class CoveragePublic(BaseModel):
+    """``reports.policy_watch.PolicyCoverage`` as the API shows it (examples without their reach)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     policy: Policy
     since: datetime
     until: datetime
@@ -69,22 +75,7 @@ class CoveragePublic(BaseModel):
 def coverage_of(store: Store, policy: Policy, timezone: str) -> CoveragePublic:
     tz = ZoneInfo(timezone)
     since, until = window_bounds(policy, tz)
-    cov = policy_coverage(store, policy, since=since, until=until, tz=tz)
-    return CoveragePublic(
-        policy=policy,
-        since=since,
-        until=until,
-        volume=cov.volume,
-        by_kind=cov.by_kind,
-        by_day=cov.by_day,
-        topics=cov.topics,
-        concerns=cov.concerns,
-        reactions=cov.reactions,
-        examples=[
-            ExamplePublic(title=e.title, url=e.url, source_id=e.source_id, kind=e.kind, published_at=e.published_at)
-            for e in cov.examples
-        ],
-    )
+    return CoveragePublic.model_validate(policy_coverage(store, policy, since=since, until=until, tz=tz))
 
 
 api = APIRouter(prefix="/api/v1/policies", tags=["policy watch"], responses=COMMON_RESPONSES)
