@@ -56,12 +56,18 @@ class _Vntc:
         return self._test
 
 
+# Misinformation: at most 5 % of criticism, complaints, opinion and news may be flagged (issue 4, item 8).
+# Scam: the issue's target is F1; no such constraint (ordinary payment talk is the scam model's hard case).
+MAX_LEGIT_RATE = {"misinformation": 0.05, "scam": 1.0}
+
+
 def build_flag(task: str, extra: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
     result = flags.train_flag(
         task,
         own_file=flags.labelled_file(task),
         extra_negative_files=[flags.labelled_file(e) for e in extra],
         spec=FLAG_SPEC,
+        max_legit_rate=MAX_LEGIT_RATE[task],
     )
     name = folder_name(task, "logreg", "mwlabelled")
     save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=result.metrics)
