@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
+
+from routing.rules import KIND_LABELS_VI
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -27,14 +30,7 @@ VERDICT_VI = {
     "not_actionable": "Không cần xử lý",
 }
 FLAG_VI = {"misinformation": "Tin sai lệch", "scam": "Lừa đảo", "hate_speech": "Ngôn từ thù địch"}
-INCIDENT_KIND_VI = {
-    "misinformation": "Tin sai sự thật",
-    "scam": "Lừa đảo",
-    "hate_speech": "Phát ngôn thù hằn",
-    "crisis_spike": "Khủng hoảng truyền thông",
-    "press_issue": "Báo chí đưa tin sai",
-    "public_concern": "Dư luận quan tâm",
-}
+INCIDENT_KIND_VI = KIND_LABELS_VI
 KIND_VI = {"press": "Báo chí", "social": "Mạng xã hội", "official": "Cổng thông tin chính thức"}
 ACTION_VI = {
     "incident.transition": "Chuyển trạng thái",
@@ -73,6 +69,11 @@ def safe_href(url: str | None) -> str:
     return text if text.lower().startswith(("https://", "http://")) else "#"
 
 
+def _labeller(table: dict[str, str]) -> Callable[[object], str]:
+    """A filter: the label of a value, or the value itself where the table has none."""
+    return lambda value: table.get(str(value), str(value))
+
+
 def build_templates(*, timezone: str, topic_names: dict[str, str], unit_names: dict[str, str]) -> Jinja2Templates:
     """Templates with the page's filters and label tables as globals."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -87,15 +88,16 @@ def build_templates(*, timezone: str, topic_names: dict[str, str], unit_names: d
     env.filters["local_time"] = local_time
     env.filters["topic_name"] = lambda topic: topic_names.get(topic, topic)
     env.filters["unit_name"] = lambda unit: unit_names.get(unit, unit) if unit else "—"
-    env.filters["status_vi"] = lambda s: STATUS_VI.get(str(s), str(s))
-    env.filters["verdict_vi"] = lambda v: VERDICT_VI.get(str(v), str(v)) if v else "—"
-    env.filters["flag_vi"] = lambda f: FLAG_VI.get(str(f), str(f))
-    env.filters["incident_kind_vi"] = lambda k: INCIDENT_KIND_VI.get(str(k), str(k))
-    env.filters["kind_vi"] = lambda k: KIND_VI.get(str(k), str(k))
-    env.filters["action_vi"] = lambda a: ACTION_VI.get(str(a), str(a))
+    env.filters["status_vi"] = _labeller(STATUS_VI)
+    verdict_vi = _labeller(VERDICT_VI)
+    env.filters["verdict_vi"] = lambda v: verdict_vi(v) if v else "—"
+    env.filters["flag_vi"] = _labeller(FLAG_VI)
+    env.filters["incident_kind_vi"] = _labeller(INCIDENT_KIND_VI)
+    env.filters["kind_vi"] = _labeller(KIND_VI)
+    env.filters["action_vi"] = _labeller(ACTION_VI)
     env.filters["details_text"] = details_text
     env.filters["safe_href"] = safe_href
-    env.filters["role_vi"] = lambda r: ROLE_VI.get(str(r), str(r))
+    env.filters["role_vi"] = _labeller(ROLE_VI)
     env.globals.update(
         STATUS_VI=STATUS_VI,
         VERDICT_VI=VERDICT_VI,
