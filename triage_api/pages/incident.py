@@ -3,6 +3,7 @@ workflow actions as CSRF-protected forms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -98,12 +99,12 @@ def _after(
     user: Principal,
     now: datetime,
     action: str,
-    run: object,
+    run: Callable[[], object],
     form: dict[str, str] | None = None,
 ) -> Response:
     """Run an action; redirect back with a message, or re-render the page with the error."""
     try:
-        run()  # type: ignore[operator]
+        run()
     except ConflictError as exc:
         return _page(
             request,
