@@ -17,13 +17,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from records.errors import ConfigError, InputError
 from records.schema import TOPIC_IDS
 from records.textfold import fold
-from routing.units import UnitDirectory, district_key
+from routing.units import UnitDirectory, district_key, read_config_yaml
 
 ROUTING_FILE = "routing.yaml"
 COLLECTION = "routing_rules"
@@ -203,12 +202,7 @@ class RoutingConfig(BaseModel):
 def load_routing_config(config_dir: Path, units: UnitDirectory) -> tuple[RoutingConfig, list[RoutingRule]]:
     """Read and check ``routing.yaml`` against the unit directory (ConfigError on any problem)."""
     path = Path(config_dir) / ROUTING_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"missing {path}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+    data = read_config_yaml(path)
     try:
         config = RoutingConfig.model_validate(data)
     except ValidationError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -29,6 +30,16 @@ class Unit(BaseModel):
     contacts: dict[str, str] = Field(default_factory=dict)  # placeholders until the province fills them in
 
 
+def read_config_yaml(path: Path) -> Any:
+    """The YAML document of a configuration file; ConfigError when it is missing or not YAML."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"missing {path}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+
+
 def district_key(name: str) -> str:
     """A district name compared without diacritics, case, spaces or the unit-type word."""
     words = [w for w in fold_words(name) if w not in {"huyen", "thi", "xa", "thanh", "pho", "tp", "ubnd"}]
@@ -49,12 +60,7 @@ class UnitDirectory:
     @classmethod
     def load(cls, config_dir: Path) -> UnitDirectory:
         path = Path(config_dir) / UNITS_FILE
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(f"missing {path}") from exc
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+        data = read_config_yaml(path)
         if not isinstance(data, dict) or not isinstance(data.get("units"), list):
             raise ConfigError(f"{path}: expected a mapping with a 'units' list")
         try:
