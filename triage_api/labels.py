@@ -10,17 +10,21 @@ from records.errors import ConfigError
 from records.schema import TOPIC_IDS
 
 
+def _read_optional(path: Path) -> object:
+    """The YAML document at ``path``, or None when there is no such file."""
+    if not path.is_file():
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+
+
 def load_topic_names(config_dir: Path) -> dict[str, str]:
     """Map topic id → Vietnamese name. Accepts ``{id: name}``, ``{id: {name|vi: ...}}``,
     ``{topics: ...}`` or a list of ``{id, name|vi}``; falls back to the ids if the file is absent."""
     names = {topic: topic for topic in TOPIC_IDS}
-    path = config_dir / "topics.yaml"
-    if not path.is_file():
-        return names
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    data = _read_optional(config_dir / "topics.yaml")
     if isinstance(data, dict) and "topics" in data:
         data = data["topics"]
     entries: list[tuple[object, object]] = []
@@ -39,13 +43,7 @@ def load_topic_names(config_dir: Path) -> dict[str, str]:
 
 def load_unit_names(config_dir: Path) -> dict[str, str]:
     """Map unit id → Vietnamese name from ``config/units.yaml`` (empty if the file is absent)."""
-    path = config_dir / "units.yaml"
-    if not path.is_file():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    data = _read_optional(config_dir / "units.yaml")
     units = data.get("units", []) if isinstance(data, dict) else data
     names: dict[str, str] = {}
     for unit in units if isinstance(units, list) else []:
