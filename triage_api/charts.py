@@ -37,6 +37,17 @@ def _nice_max(value: int) -> int:
     return value
 
 
+def _frame(title: str, *, width: int, height: int, left: float, top_pad: int, plot_h: float, top: int) -> list[str]:
+    """The opening of a chart's SVG: its title, the time axis and the 0 and ``top`` marks of the count axis."""
+    return [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
+        f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - 8}" y2="{top_pad + plot_h}" stroke="#999"/>',
+        f'<text x="{left - 4}" y="{top_pad + 8}" text-anchor="end" class="axis">{top}</text>',
+        f'<text x="{left - 4}" y="{top_pad + plot_h}" text-anchor="end" class="axis">0</text>',
+    ]
+
+
 def bar_chart(
     points: Sequence[tuple[datetime, int]],
     *,
@@ -54,13 +65,7 @@ def bar_chart(
     slot = plot_w / len(points)
     bar_w = max(2.0, slot * 0.75)
     every = max(1, len(points) // 8)
-    parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
-        f'<line x1="{pad_l}" y1="{pad_t + plot_h}" x2="{width - 8}" y2="{pad_t + plot_h}" stroke="#999"/>',
-        f'<text x="{pad_l - 4}" y="{pad_t + 8}" text-anchor="end" class="axis">{top}</text>',
-        f'<text x="{pad_l - 4}" y="{pad_t + plot_h}" text-anchor="end" class="axis">0</text>',
-    ]
+    parts = _frame(title, width=width, height=height, left=pad_l, top_pad=pad_t, plot_h=plot_h, top=top)
     for k, (start, count) in enumerate(points):
         h = plot_h * count / top
         x = pad_l + k * slot + (slot - bar_w) / 2
@@ -100,13 +105,7 @@ def line_chart(
     if len(times) == 1:
         pad_l += plot_w / 2  # a single bucket sits in the middle
     every = max(1, len(times) // 8)
-    parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
-        f'<line x1="{pad_l}" y1="{pad_t + plot_h}" x2="{width - 8}" y2="{pad_t + plot_h}" stroke="#999"/>',
-        f'<text x="{pad_l - 4}" y="{pad_t + 8}" text-anchor="end" class="axis">{top}</text>',
-        f'<text x="{pad_l - 4}" y="{pad_t + plot_h}" text-anchor="end" class="axis">0</text>',
-    ]
+    parts = _frame(title, width=width, height=height, left=pad_l, top_pad=pad_t, plot_h=plot_h, top=top)
     for k, t in enumerate(times):
         if k % every == 0:
             parts.append(
