@@ -81,15 +81,19 @@ def text_clauses(tq: TextQuery) -> tuple[list[dict[str, Any]], list[dict[str, An
     return must, should
 
 
+def _time_range(field: str, since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:
+    """A ``since <= field < until`` filter (either bound optional), or none without bounds."""
+    bounds: dict[str, str] = {}
+    if since is not None:
+        bounds["gte"] = _iso(since)
+    if until is not None:
+        bounds["lt"] = _iso(until)
+    return [{"range": {field: bounds}}] if bounds else []
+
+
 def item_filters(query: ItemQuery) -> list[dict[str, Any]]:
     filters: list[dict[str, Any]] = []
-    time_range: dict[str, str] = {}
-    if query.since is not None:
-        time_range["gte"] = _iso(query.since)
-    if query.until is not None:
-        time_range["lt"] = _iso(query.until)
-    if time_range:
-        filters.append({"range": {"sort_time": time_range}})
+    filters += _time_range("sort_time", query.since, query.until)
     for field, values in (
         ("topics", query.topics),
         ("districts", query.districts),
@@ -169,13 +173,7 @@ def incident_query(query: IncidentQuery) -> dict[str, Any]:
         filters.append({"term": {"assignee": query.assignee}})
     if query.min_severity is not None:
         filters.append({"range": {"severity": {"gte": query.min_severity}}})
-    time_range: dict[str, str] = {}
-    if query.since is not None:
-        time_range["gte"] = _iso(query.since)
-    if query.until is not None:
-        time_range["lt"] = _iso(query.until)
-    if time_range:
-        filters.append({"range": {"last_seen": time_range}})
+    filters += _time_range("last_seen", query.since, query.until)
     return {"bool": {"filter": filters}}
 
 
