@@ -454,6 +454,21 @@ class ElasticsearchStore(Store):
             raise StoreError(f"Elasticsearch get {name}/{doc_id} failed: {exc}") from exc
         return dict(resp.body)
 
+    def _write_over(self, name: str, doc_id: str, body: dict[str, Any], current: dict[str, Any] | None) -> None:
+        """Create the document, or rewrite ``current`` (as read by ``_get``) only if nobody has changed it
+        since (Elasticsearch's ConflictError otherwise)."""
+        if current is None:
+            self.client.create(index=self.alias(name), id=doc_id, document=body, refresh=self.refresh)
+        else:
+            self.client.index(
+                index=current["_index"],
+                id=doc_id,
+                document=body,
+                if_seq_no=current["_seq_no"],
+                if_primary_term=current["_primary_term"],
+                refresh=self.refresh,
+            )
+
     def get_incident(self, incident_id: str) -> Incident | None:
         doc = self._get("incidents", incident_id)
         return Incident.model_validate(doc["_source"]) if doc else None
@@ -530,17 +545,7 @@ class ElasticsearchStore(Store):
                 raise ConflictError(f"record {collection}/{key} is at version {version}, not {expected_version}")
             body = {"collection": collection, "key": key, "version": version + 1, "doc": doc}
             try:
-                if current is None:
-                    self.client.create(index=self.alias("records"), id=doc_id, document=body, refresh=self.refresh)
-                else:
-                    self.client.index(
-                        index=current["_index"],
-                        id=doc_id,
-                        document=body,
-                        if_seq_no=current["_seq_no"],
-                        if_primary_term=current["_primary_term"],
-                        refresh=self.refresh,
-                    )
+                self._write_over("records", doc_id, body, current)
             except ESConflictError:
                 continue
             except (ApiError, TransportError) as exc:
@@ -622,17 +627,7 @@ class ElasticsearchStore(Store):
         """Move the head pointer forward, only from the state that was read (never backwards)."""
         body = {"head_seq": seq, "hash": digest}
         try:
-            if head is None:
-                self.client.create(index=self.alias("audit"), id=AUDIT_HEAD, document=body, refresh=self.refresh)
-            else:
-                self.client.index(
-                    index=head["_index"],
-                    id=AUDIT_HEAD,
-                    document=body,
-                    if_seq_no=head["_seq_no"],
-                    if_primary_term=head["_primary_term"],
-                    refresh=self.refresh,
-                )
+            self._write_over("audit", AUDIT_HEAD, body, head)
         except ESConflictError:
             pass  # someone else moved it; appenders repair a lagging head themselves
         except (ApiError, TransportError) as exc:
