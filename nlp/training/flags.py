@@ -98,10 +98,13 @@ def constrained_threshold(
     return best_t
 
 
-def oof_scores(x: sp.csr_matrix, y: np.ndarray, *, c: float, folds: int = 5) -> np.ndarray:
+CV_REPEATS = 3
+
+
+def oof_scores(x: sp.csr_matrix, y: np.ndarray, *, c: float, folds: int = 5, seed: int = SEED) -> np.ndarray:
     """Out-of-fold decision scores (deterministic stratified folds)."""
     out = np.zeros(len(y))
-    for fit_idx, held_idx in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y):
+    for fit_idx, held_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
         fit = fit_binary(x[fit_idx], y[fit_idx], c=c, algo="lr", class_weight="balanced")
         out[held_idx] = raw_scores(fit, x[held_idx])[:, 0]
     return out
@@ -134,14 +137,16 @@ def train_flag(
     legit_mask = np.array([r.get("kind") in LEGITIMATE_KINDS for r in tune], dtype=bool)
 
     best: tuple[float, float, float, float, float] | None = None  # f1, c, a, b, threshold
+    # Repeated cross-validation (CV_REPEATS seeds): selection on one split of a few hundred examples is noisy.
+    own_y = np.tile(y[own_mask], CV_REPEATS)
+    own_legit = np.tile(legit_mask, CV_REPEATS)
     for c in C_GRID:
-        s = oof_scores(x, y, c=c)
-        a, b = platt(s, y)
+        s = np.concatenate([oof_scores(x, y, c=c, seed=SEED + r) for r in range(CV_REPEATS)])
+        a, b = platt(s, np.tile(y, CV_REPEATS))
         p = 1.0 / (1.0 + np.exp(-(a * s + b)))
-        t = constrained_threshold(
-            p[own_mask], y[own_mask], legit_mask, min_precision=min_precision, max_legit_rate=max_legit_rate
-        )
-        f1 = binary_metrics(y[own_mask], (p[own_mask] >= t).astype(int))["f1"]
+        p_own = p[np.tile(own_mask, CV_REPEATS)]
+        t = constrained_threshold(p_own, own_y, own_legit, min_precision=min_precision, max_legit_rate=max_legit_rate)
+        f1 = binary_metrics(own_y, (p_own >= t).astype(int))["f1"]
         if best is None or f1 > best[0]:
             best = (f1, c, a, b, t)
     assert best is not None
@@ -163,11 +168,12 @@ def train_flag(
         "cross_validated_f1_train_dev": cv_f1,
         "test": evaluate_flag(clf, task, test),
         "how_measured": (
-            f"{own_file.name}: deterministic split by hash of the folded text. Tuning on 5-fold out-of-fold"
+            f"{own_file.name}: deterministic split by hash of the folded text. Tuning on {CV_REPEATS}x repeated"
+            " 5-fold out-of-fold"
             f" scores of train+dev ({len(tune)} examples, plus {len(extra)} negatives from the other labelled"
             " sets' train+dev splits): C, Platt calibration, and the threshold that maximises F1 subject to"
             f" precision >= {min_precision} and at most {max_legit_rate:.0%} of criticism/complaints/opinion/news"
-            " flagged. Final fit on all of that. 'test' = the {len(test)} examples of the"
+            f" flagged. Final fit on all of that. 'test' = the {len(test)} examples of the"
             " test split, never used for fitting or tuning."
         ),
     }
