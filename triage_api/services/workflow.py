@@ -15,6 +15,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from records.errors import ConflictError, InputError, NotFoundError
 from records.schema import AuditEntry, Incident, IncidentStatus, Item, Note, Verdict
@@ -107,14 +108,7 @@ def acquire_lock(store: Store, *, incident_id: str, user: Principal, now: dateti
             )
     lock = LockPublic(holder=user.username, expires_at=now + timedelta(seconds=ttl_seconds))
     store.put_record(LOCKS, incident_id, lock.model_dump(mode="json"), expected_version=record.version if record else 0)
-    store.append_audit(
-        AuditEntry(
-            actor=user.username,
-            action="incident.lock",
-            target=f"incident:{incident_id}",
-            details={"expires_at": lock.expires_at.isoformat()},
-        )
-    )
+    _audit(store, user, "incident.lock", incident_id, {"expires_at": lock.expires_at.isoformat()})
     return lock
 
 
@@ -128,18 +122,18 @@ def release_lock(store: Store, *, incident_id: str, user: Principal, now: dateti
     if held.holder != user.username and held.expires_at > now and user.role is not Role.admin:
         raise ConflictError(f"incident {incident_id} is locked by {held.holder}; only they or an admin can release it")
     removed = store.delete_record(LOCKS, incident_id)
-    store.append_audit(
-        AuditEntry(
-            actor=user.username,
-            action="incident.unlock",
-            target=f"incident:{incident_id}",
-            details={"holder": held.holder},
-        )
-    )
+    _audit(store, user, "incident.unlock", incident_id, {"holder": held.holder})
     return removed
 
 
 # -- writes ----------------------------------------------------------------------------------------
+def _audit(store: Store, user: Principal, action: str, incident_id: str, details: dict[str, Any]) -> None:
+    """One audit entry by ``user`` about the incident."""
+    store.append_audit(
+        AuditEntry(actor=user.username, action=action, target=f"incident:{incident_id}", details=details)
+    )
+
+
 def _prepare(store: Store, incident_id: str, user: Principal, version: int | None, now: datetime) -> Incident:
     incident = get_visible(store, incident_id=incident_id, user=user)
     _check_lock(store, incident_id, user, now)
@@ -177,13 +171,12 @@ def transition(
     if incident.status is S.resolved:  # reopening clears the verdict
         update.update(verdict=None, verdict_source=None, verdict_rationale=None, verdict_by=None, resolved_at=None)
     saved = _save(store, incident, update, now)
-    store.append_audit(
-        AuditEntry(
-            actor=user.username,
-            action="incident.reopen" if incident.status is S.resolved else "incident.transition",
-            target=f"incident:{incident_id}",
-            details={"from": incident.status.value, "to": to.value, "version": saved.version},
-        )
+    _audit(
+        store,
+        user,
+        "incident.reopen" if incident.status is S.resolved else "incident.transition",
+        incident_id,
+        {"from": incident.status.value, "to": to.value, "version": saved.version},
     )
     return saved
 
@@ -200,20 +193,19 @@ def assign(
         update["status"] = S.assigned
     update.update(_responded(incident, user, now))
     saved = _save(store, incident, update, now)
-    store.append_audit(
-        AuditEntry(
-            actor=user.username,
-            action="incident.assign",
-            target=f"incident:{incident_id}",
-            details={
-                "unit": saved.owner_unit,
-                "assignee": saved.assignee,
-                "previous_unit": incident.owner_unit,
-                "previous_assignee": incident.assignee,
-                "status": saved.status.value,
-                "version": saved.version,
-            },
-        )
+    _audit(
+        store,
+        user,
+        "incident.assign",
+        incident_id,
+        {
+            "unit": saved.owner_unit,
+            "assignee": saved.assignee,
+            "previous_unit": incident.owner_unit,
+            "previous_assignee": incident.assignee,
+            "status": saved.status.value,
+            "version": saved.version,
+        },
     )
     return saved
 
@@ -227,14 +219,7 @@ def add_note(store: Store, *, incident_id: str, text: str, user: Principal, now:
             saved = _save(store, incident, {"notes": [*incident.notes, note]}, now)
         except ConflictError:
             continue
-        store.append_audit(
-            AuditEntry(
-                actor=user.username,
-                action="incident.note",
-                target=f"incident:{incident_id}",
-                details={"text": note.text[:500], "version": saved.version},
-            )
-        )
+        _audit(store, user, "incident.note", incident_id, {"text": note.text[:500], "version": saved.version})
         return saved
     raise ConflictError(f"incident {incident_id} keeps changing; try again")
 
@@ -268,21 +253,20 @@ def resolve(
         claim_id = f"claim-{uuid.uuid4().hex[:12]}"
         update["known_claim_id"] = claim_id
     saved = _save(store, incident, update, now)
-    store.append_audit(
-        AuditEntry(
-            actor=user.username,
-            action="incident.verdict",
-            target=f"incident:{incident_id}",
-            details={
-                "from": incident.status.value,
-                "verdict": verdict.verdict.value,
-                "analyst": update["verdict_by"],
-                "source": update["verdict_source"],
-                "rationale": update["verdict_rationale"],
-                "known_claim_id": claim_id,
-                "version": saved.version,
-            },
-        )
+    _audit(
+        store,
+        user,
+        "incident.verdict",
+        incident_id,
+        {
+            "from": incident.status.value,
+            "verdict": verdict.verdict.value,
+            "analyst": update["verdict_by"],
+            "source": update["verdict_source"],
+            "rationale": update["verdict_rationale"],
+            "known_claim_id": claim_id,
+            "version": saved.version,
+        },
     )
     lock = current_lock(store, incident_id=incident_id, now=now)
     if lock is None or lock.holder == user.username:  # the work is done: free the incident (and drop stale locks)
