@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -139,6 +140,36 @@ FILTER_CASES = [
     ItemQuery(topics=["disaster"], districts=["Hội An", "Tam Kỳ"], since=T0 + timedelta(hours=12)),
     ItemQuery(flags=["misinformation", "hate_speech"], kinds=[SourceKind.social, SourceKind.press]),
 ]
+
+
+def at_once(work: Callable[[int], object], workers: int = 4) -> None:
+    """Run ``work(n)`` for each n below ``workers`` in threads released together; wait for them all."""
+    barrier = threading.Barrier(workers)
+
+    def run(n: int) -> None:
+        barrier.wait()
+        work(n)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def race(write: Callable[[int], object], workers: int = 4) -> list[str]:
+    """Concurrent writers released together: each one's outcome, "ok" or "conflict", sorted."""
+    outcomes: list[str] = []
+
+    def attempt(n: int) -> None:
+        try:
+            write(n)
+            outcomes.append("ok")
+        except ConflictError:
+            outcomes.append("conflict")
+
+    at_once(attempt, workers)
+    return sorted(outcomes)
 
 
 def all_pages(store: Store, query: ItemQuery) -> list[Item]:
@@ -502,23 +533,8 @@ class StoreContract:
 
     def test_concurrent_incident_updates_one_wins(self, store: Store) -> None:
         created = store.create_incident(self._incident("inc-1"))
-        outcomes: list[str] = []
-        barrier = threading.Barrier(4)
-
-        def worker(n: int) -> None:
-            barrier.wait()
-            try:
-                store.update_incident(created.model_copy(update={"assignee": f"user{n}"}))
-                outcomes.append("ok")
-            except ConflictError:
-                outcomes.append("conflict")
-
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert sorted(outcomes) == ["conflict"] * 3 + ["ok"]
+        outcomes = race(lambda n: store.update_incident(created.model_copy(update={"assignee": f"user{n}"})))
+        assert outcomes == ["conflict"] * 3 + ["ok"]
         stored = store.get_incident("inc-1")
         assert stored is not None and stored.version == 2
 
@@ -600,23 +616,8 @@ class StoreContract:
         assert store.put_record("routing_rules", "b", {}, expected_version=0).version == 1
 
     def test_concurrent_create_only_records_one_wins(self, store: Store) -> None:
-        outcomes: list[str] = []
-        barrier = threading.Barrier(4)
-
-        def worker(n: int) -> None:
-            barrier.wait()
-            try:
-                store.put_record("locks", "digest-2026-W40", {"holder": n}, expected_version=0)
-                outcomes.append("ok")
-            except ConflictError:
-                outcomes.append("conflict")
-
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert sorted(outcomes) == ["conflict"] * 3 + ["ok"]
+        outcomes = race(lambda n: store.put_record("locks", "digest-2026-W40", {"holder": n}, expected_version=0))
+        assert outcomes == ["conflict"] * 3 + ["ok"]
 
     # -- audit -----------------------------------------------------------------------------------
     def test_audit_chain_verifies(self, store: Store) -> None:
@@ -638,18 +639,11 @@ class StoreContract:
         assert [e.seq for e in store.iter_audit(after_seq=2)] == [3]
 
     def test_concurrent_audit_appends_chain(self, store: Store) -> None:
-        barrier = threading.Barrier(4)
-
         def worker(n: int) -> None:
-            barrier.wait()
             for k in range(5):
                 store.append_audit(AuditEntry(actor=f"user{n}", action="search", target=f"q{k}"))
 
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        at_once(worker)
         entries = list(store.iter_audit())
         assert [e.seq for e in entries] == list(range(1, 21))
         ok, checked, message = verify_chain(entries)
