@@ -149,14 +149,23 @@ class FeatureSpec:
             dtype=np.float32,
         )
 
-    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Raw hashed n-gram counts (the part that can be shared between models with the same spec)."""
-        prepared = [self.prepare(t) for t in texts]
-        words = self.hasher().transform(prepared)
+    def counts(self, texts: Sequence[str], cache: dict[tuple[Any, ...], Any] | None = None) -> sp.csr_matrix:
+        """Raw hashed n-gram counts. ``cache`` (one dict per batch of texts) shares the folded text and the
+        word and character blocks between specs that have them in common (``ShippedModels.predict_all``)."""
+        cache = {} if cache is None else cache
+        prep_key = ("prepared", self.fold)
+        if prep_key not in cache:
+            cache[prep_key] = [self.prepare(t) for t in texts]
+        prepared = cache[prep_key]
+        word_key = ("words", self.fold, self.n_features, self.ngram_max)
+        if word_key not in cache:
+            cache[word_key] = self.hasher().transform(prepared).tocsr()
         if not self.char_features:
-            return words.tocsr()
-        chars = self.char_hasher().transform([p[: self.char_prefix] for p in prepared])
-        return sp.hstack([words, chars], format="csr", dtype=np.float32)
+            return cache[word_key]
+        char_key = ("chars", self.fold, self.char_features, self.char_range, self.char_prefix)
+        if char_key not in cache:
+            cache[char_key] = self.char_hasher().transform([p[: self.char_prefix] for p in prepared])
+        return sp.hstack([cache[word_key], cache[char_key]], format="csr", dtype=np.float32)
 
     def bucket(self, ngram: str) -> int:
         """The column of one prepared word n-gram (same hash as ``HashingVectorizer``)."""
@@ -413,11 +422,12 @@ class ShippedModels:
             raise ModelError(f"no shipped model for task {task!r} (loaded: {sorted(self._models)})") from None
 
     def predict_all(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """``predict_proba`` of every loaded model, hashing the texts once per feature spec."""
+        """``predict_proba`` of every loaded model; folding and hashing shared between models where possible."""
+        cache: dict[tuple[Any, ...], Any] = {}
         by_spec: dict[FeatureSpec, sp.csr_matrix] = {}
         out: dict[str, np.ndarray] = {}
         for task, clf in self._models.items():
             if clf.spec not in by_spec:
-                by_spec[clf.spec] = clf.spec.counts(texts)
+                by_spec[clf.spec] = clf.spec.counts(texts, cache)
             out[task] = clf.proba_from_counts(by_spec[clf.spec])
         return out
