@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from records.labels_vi import FLAG_LABELS, STATUS_LABELS
+
 TOPIC_NAMES: dict[str, str] = {
     "disaster": "Thiên tai",
     "accident": "Tai nạn",
@@ -18,21 +20,11 @@ TOPIC_NAMES: dict[str, str] = {
     "governance": "Chính sách – Hành chính",
 }
 
-FLAG_NAMES: dict[str, str] = {
-    "misinformation": "Tin sai sự thật",
-    "scam": "Lừa đảo",
-    "hate_speech": "Kích động thù ghét",
-}
+FLAG_NAMES: dict[str, str] = FLAG_LABELS
 
 KIND_NAMES: dict[str, str] = {"spike": "Tăng đột biến", "breaking": "Lan nhanh", "incident": "Sự việc nghiêm trọng"}
 
-STATUS_NAMES: dict[str, str] = {
-    "new": "Mới",
-    "triaged": "Đã phân loại",
-    "assigned": "Đã giao",
-    "responding": "Đang xử lý",
-    "resolved": "Đã xử lý xong",
-}
+STATUS_NAMES: dict[str, str] = STATUS_LABELS
 
 DELIVERY_NAMES: dict[str, str] = {
     "pending": "Đang chờ gửi",

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from alerts.messages import FLAG_NAMES, KIND_NAMES, STATUS_NAMES, number, topic_name
 from mediawatch.settings import Settings
 from records.errors import InputError
+from records.labels_vi import SOURCE_KIND_LABELS, VERDICT_LABELS
 from records.schema import utcnow
 from reports import charts
 from reports.figures import alert_counts, incident_figures, unit_names, volume
@@ -28,14 +29,8 @@ from reports.policy_watch import list_policies, overlapping, policy_coverage
 from store.base import Store
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-SOURCE_KIND_NAMES = {"press": "Báo chí", "social": "Mạng xã hội", "official": "Trang chính thống"}
-VERDICT_NAMES = {
-    "false": "Sai sự thật",
-    "misleading": "Gây hiểu lầm",
-    "true": "Đúng sự thật",
-    "unverifiable": "Chưa kiểm chứng được",
-    "not_actionable": "Không cần xử lý",
-}
+SOURCE_KIND_NAMES = SOURCE_KIND_LABELS
+VERDICT_NAMES = VERDICT_LABELS
 
 
 def parse_week(week: str) -> tuple[date, date]:

@@ -10,28 +10,17 @@ from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
 
+from records.labels_vi import FLAG_LABELS, SOURCE_KIND_LABELS, STATUS_LABELS, VERDICT_LABELS
 from routing.rules import KIND_LABELS_VI
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
-STATUS_VI = {
-    "new": "Mới",
-    "triaged": "Đã phân loại",
-    "assigned": "Đã giao",
-    "responding": "Đang xử lý",
-    "resolved": "Đã kết luận",
-}
-VERDICT_VI = {
-    "false": "Sai sự thật",
-    "misleading": "Gây hiểu lầm",
-    "true": "Đúng sự thật",
-    "unverifiable": "Không thể kiểm chứng",
-    "not_actionable": "Không cần xử lý",
-}
-FLAG_VI = {"misinformation": "Tin sai lệch", "scam": "Lừa đảo", "hate_speech": "Ngôn từ thù địch"}
+STATUS_VI = STATUS_LABELS
+VERDICT_VI = VERDICT_LABELS
+FLAG_VI = FLAG_LABELS
 INCIDENT_KIND_VI = KIND_LABELS_VI
-KIND_VI = {"press": "Báo chí", "social": "Mạng xã hội", "official": "Cổng thông tin chính thức"}
+KIND_VI = SOURCE_KIND_LABELS
 ACTION_VI = {
     "incident.transition": "Chuyển trạng thái",
     "incident.reopen": "Mở lại sự việc",
