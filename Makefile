@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DB ?= var/demo.db
+TYPED := records store crawlers incidents routing alerts reports triage_api mediawatch sample_site
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
@@ -34,13 +35,14 @@ test-deps: ## Debian packages some tests need: Chromium (browser tests), docker-
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-test: $(STAMP) test-deps ## Every test, plus ruff and the docs check
+test: $(STAMP) test-deps ## Every test, plus ruff, mypy and the docs check
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy $(TYPED)
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy records store mediawatch
+	$(VENV)/bin/mypy $(TYPED)
 
 bench: $(STAMP) ## Benchmarks: print measured figures as JSON
 	$(VENV)/bin/mediawatch bench
