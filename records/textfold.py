@@ -7,6 +7,32 @@ import unicodedata
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _DD = str.maketrans({"đ": "d", "Đ": "d"})
+# str.lower() is context-dependent for one character only: a capital sigma at a word end becomes ς.
+_CONTEXT_LOWER = "\u03a3"
+_TABLE_LIMIT = 65_536  # distinct characters remembered by the fast path (memory bound)
+
+
+def _fold_reference(text: str) -> str:
+    """The definition of ``fold``: NFD of the lower-cased text (đ → d first), combining marks dropped."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_DD).lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table: code point → ``_fold_reference`` of that one character, filled lazily.
+
+    Folding is character by character: lower-casing (except the final sigma) and NFD decomposition
+    act per character, and canonical reordering only moves combining marks, which are all dropped.
+    """
+
+    def __missing__(self, code: int) -> str:
+        value = _fold_reference(chr(code))
+        if len(self) < _TABLE_LIMIT:
+            self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
@@ -14,8 +40,9 @@ def fold(text: str) -> str:
 
     ``fold("Lũ lụt ở Đại Lộc") == "lu lut o dai loc"``.
     """
-    decomposed = unicodedata.normalize("NFD", text.translate(_DD).lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if _CONTEXT_LOWER in text:
+        return _fold_reference(text)
+    return text.translate(_TABLE)
 
 
 def fold_words(text: str) -> list[str]:

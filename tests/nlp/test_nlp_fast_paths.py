@@ -1,0 +1,37 @@
+"""Fast paths of enrichment give exactly the output of the definitions they replace."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from records.textfold import _fold_reference, fold
+from sample_site.content import load_items
+
+VIETNAMESE = "Lũ lụt ở Đại Lộc, đường ĐT609 sạt lở; HOÀ VANG ỦY BAN Quảng Nam ΟΔΟΣ Σ İstanbul ﬁ ß"
+
+
+def test_fold_matches_reference_on_sample_content() -> None:
+    texts = [r["text"] for r in load_items()] + [str(r.get("title") or "") for r in load_items()]
+    texts += [VIETNAMESE, unicodedata.normalize("NFD", VIETNAMESE)]
+    assert [fold(t) for t in texts] == [_fold_reference(t) for t in texts]
+    assert fold("Lũ lụt ở Đại Lộc") == "lu lut o dai loc"
+
+
+def test_fold_final_sigma_uses_context() -> None:
+    assert fold("ΟΔΟΣ") == _fold_reference("ΟΔΟΣ") != "".join(_fold_reference(c) for c in "ΟΔΟΣ")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_fold_matches_reference_on_any_text(text: str) -> None:
+    assert fold(text) == _fold_reference(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(VIETNAMESE + "\u0300\u0301\u0303\u0309\u0323\u0306\u0302")), max_size=30))
+def test_fold_matches_reference_on_decomposed_vietnamese(text: str) -> None:
+    assert fold(text) == _fold_reference(text)
+    assert fold(unicodedata.normalize("NFD", text)) == _fold_reference(unicodedata.normalize("NFD", text))
