@@ -19,6 +19,7 @@ import numpy as np
 
 from nlp.claims import ClaimIndex, ClaimMatch, KnownClaim
 from nlp.cues import CueSet, load_cues
+from nlp.explain_batch import BatchExplainer, BatchScores
 from nlp.flags import FLAG_KINDS, FlagRules, load_flag_rules, score_flags
 from nlp.language import detect_language
 from nlp.matching import FoldedText
@@ -82,6 +83,7 @@ class Enricher:
         self.flag_rules = flag_rules
         self.segmenter = segmenter or Segmenter()
         self._claims = ClaimIndex(claims)
+        self._batch_explainer = BatchExplainer()
 
     @classmethod
     def load(
@@ -171,7 +173,8 @@ class Enricher:
     def _analyse(self, texts: list[str], title_chars: list[int], official: list[bool]) -> list[Analysis]:
         folded = [FoldedText.of(t) for t in texts]
         languages = [detect_language(t) for t in texts]
-        probabilities = self._probabilities(texts, languages)
+        batch = BatchScores(self.models, texts, self._batch_explainer) if self.models is not None and texts else None
+        probabilities = self._probabilities(batch, languages)
         claim_matches: list[ClaimMatch | None] = self._claims.match(
             texts, min_similarity=self.flag_rules.claim_min_similarity
         )
@@ -190,20 +193,20 @@ class Enricher:
                 claim=claim_matches[i],
                 proba=flag_proba,
                 official=official[i],
-                explain=self._explainer(text),
+                explain=self._explainer(batch, i),
                 shown_proba=raw_proba,
             )
             out.append(Analysis(languages[i], topics, places, flags))
         return out
 
-    def _probabilities(self, texts: list[str], languages: list[str]) -> list[dict[str, Any]] | None:
+    def _probabilities(self, batch: BatchScores | None, languages: list[str]) -> list[dict[str, Any]] | None:
         """Per text: {"topics": (proba by label, thresholds), kind: (rescaled p, label, p)}; None without models.
 
         Classifiers are trained on Vietnamese: for other languages their output is not used.
         """
-        if self.models is None or not texts:
+        if self.models is None or batch is None:
             return None
-        raw = self.models.predict_all(texts)
+        raw = batch.proba
         topics_clf = self.models.get("topics")
         topic_thresholds = {lab: topics_clf.thresholds.get(lab, self.topic_threshold) for lab in topics_clf.labels}
         out: list[dict[str, Any]] = []
@@ -221,12 +224,14 @@ class Enricher:
             out.append(row)
         return out
 
-    def _explainer(self, text: str) -> Callable[[str], list[str]]:
+    def _explainer(self, batch: BatchScores | None, index: int) -> Callable[[str], list[str]]:
+        """``TextClassifier.explain`` of text ``index`` of the batch, from the batch's hashed counts."""
+
         def explain(kind: str) -> list[str]:
-            if self.models is None:
+            if self.models is None or batch is None:
                 return []
             clf = self.models.get(kind)
-            return clf.explain(text, _positive_label(clf, kind), k=5)
+            return batch.explain(clf, _positive_label(clf, kind), index, k=5)
 
         return explain
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nlp.enrich import join_title
+from nlp.explain_batch import BatchExplainer, BatchScores
+from nlp.models import ShippedModels
 from records.textfold import _fold_reference, fold
 from sample_site.content import load_items
 
@@ -35,3 +41,30 @@ def test_fold_matches_reference_on_any_text(text: str) -> None:
 def test_fold_matches_reference_on_decomposed_vietnamese(text: str) -> None:
     assert fold(text) == _fold_reference(text)
     assert fold(unicodedata.normalize("NFD", text)) == _fold_reference(unicodedata.normalize("NFD", text))
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> ShippedModels:
+    return ShippedModels.load(REPO / "models")
+
+
+def test_batch_scores_and_explanations_equal_the_models_own(shipped: ShippedModels) -> None:
+    records = load_items()
+    texts = [join_title(str(r.get("title") or ""), r["text"]) for r in records[:120]]
+    texts += ["", "Chia sẻ gấp!!! Chuyển khoản ngay vào tài khoản 0123456789", "the quick brown fox"]
+    batch = BatchScores(shipped, texts, BatchExplainer())
+    expected = shipped.predict_all(texts)
+    assert set(batch.proba) == set(expected)
+    for task, proba in expected.items():
+        np.testing.assert_array_equal(batch.proba[task], proba)
+    compared = 0
+    for task in shipped.tasks:
+        clf = shipped.get(task)
+        for label in clf.labels:  # both labels of binary models: the sign of the weights differs
+            for index in range(0, len(texts), 7 if task == "topics" else 2):
+                assert batch.explain(clf, label, index, k=5) == clf.explain(texts[index], label, k=5)
+                compared += 1
+    assert compared > 400

@@ -1,0 +1,127 @@
+"""Classifier probabilities and explanations for a batch, hashing every text once.
+
+``TextClassifier.explain`` hashes its text again and maps every word to its columns on each call
+(about 3 ms). Here the hashed counts of the batch (the ones the probabilities come from) are kept,
+and the columns and weights of a word are remembered across texts. The result is exactly
+``ShippedModels.predict_all`` and ``TextClassifier.explain`` (tests/nlp/test_nlp_fast_paths.py
+compares them on the sample content).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from nlp.models import FeatureSpec, ShippedModels, TextClassifier
+
+_CACHE_LIMIT = 200_000  # remembered (model, word) entries before the caches start over
+
+
+class BatchScores:
+    """Probabilities of every shipped model for one batch of texts, with the counts kept for ``explain``."""
+
+    def __init__(self, models: ShippedModels, texts: Sequence[str], explainer: BatchExplainer) -> None:
+        self.texts = list(texts)
+        self._explainer = explainer
+        cache: dict[tuple[Any, ...], Any] = {}
+        self._counts: dict[FeatureSpec, sp.csr_matrix] = {}
+        self.proba: dict[str, np.ndarray] = {}
+        for task in models.tasks:  # as ShippedModels.predict_all, keeping the counts
+            clf = models.get(task)
+            if clf.spec not in self._counts:
+                self._counts[clf.spec] = clf.spec.counts(self.texts, cache)
+            self.proba[task] = clf.proba_from_counts(self._counts[clf.spec])
+
+    def explain(self, clf: TextClassifier, label: str, index: int, k: int = 5) -> list[str]:
+        """``clf.explain(texts[index], label, k)`` from the batch's counts."""
+        from nlp.models import tfidf  # nlp.models loads scikit-learn: imported when models are in use
+
+        x = tfidf(self._counts[clf.spec][index], clf.idf)
+        return self._explainer.explain(clf, label, self.texts[index], x, k)
+
+
+class BatchExplainer:
+    """``TextClassifier.explain`` from precomputed tf-idf rows, with per-word columns remembered."""
+
+    def __init__(self) -> None:
+        self._words: dict[tuple[int, int, float, str], tuple[int, float, list[tuple[int, float]]]] = {}
+        self._pairs: dict[tuple[int, int, float, str], tuple[int, float]] = {}
+        self._prepared: dict[tuple[bool, str], str] = {}
+        self._models: dict[int, TextClassifier] = {}  # keeps the models alive so their ids stay theirs
+
+    def _prepare(self, spec: FeatureSpec, token: str) -> str:
+        key = (spec.fold, token)
+        value = self._prepared.get(key)
+        if value is None:
+            if len(self._prepared) > _CACHE_LIMIT:
+                self._prepared.clear()
+            value = self._prepared[key] = spec.prepare(token)
+        return value
+
+    def explain(self, clf: TextClassifier, label: str, text: str, x: sp.csr_matrix, k: int = 5) -> list[str]:
+        """The words of ``TextClassifier.explain(text, label, k)``; ``x`` is the text's tf-idf row for ``clf``."""
+        if label not in clf.labels:
+            raise KeyError(f"{clf.task} has no label {label!r}; labels: {clf.labels}")
+        if clf.mode == "binary":
+            row, sign = 0, (1.0 if label == clf.labels[1] else -1.0)
+        else:
+            row, sign = clf.labels.index(label), 1.0
+        from nlp.models import _TOKEN_RE
+
+        surface = _TOKEN_RE.findall(text.lower())
+        if not surface:
+            return []
+        spec = clf.spec
+        prepared = [self._prepare(spec, tok) for tok in surface]
+        values = dict(zip(x.indices.tolist(), x.data.tolist(), strict=True))
+        weights = clf.coef[row]
+        model_key = id(clf)
+        self._models.setdefault(model_key, clf)
+        if len(self._words) > _CACHE_LIMIT or len(self._pairs) > _CACHE_LIMIT:
+            self._words.clear()
+            self._pairs.clear()
+
+        word_score: dict[str, float] = {}
+        for tok in prepared:
+            if tok not in word_score:
+                wkey = (model_key, row, sign, tok)
+                entry = self._words.get(wkey)
+                if entry is None:
+                    bucket = spec.bucket(tok)
+                    chars = [(col, sign * float(weights[col])) for col in spec.char_columns(tok)]
+                    entry = self._words[wkey] = (bucket, sign * float(weights[bucket]), chars)
+                bucket, own, chars = entry
+                word_score[tok] = own * values.get(bucket, 0.0) + sum(w * values.get(col, 0.0) for col, w in chars)
+        candidates: dict[str, tuple[float, str]] = {}
+        for i, tok in enumerate(prepared):
+            candidates.setdefault(tok, (word_score[tok], surface[i]))
+            if spec.ngram_max >= 2 and i + 1 < len(prepared):
+                key = f"{tok} {prepared[i + 1]}"
+                pkey = (model_key, row, sign, key)
+                pair = self._pairs.get(pkey)
+                if pair is None:
+                    col = spec.bucket(key)
+                    pair = self._pairs[pkey] = (col, sign * float(weights[col]))
+                score = pair[1] * values.get(pair[0], 0.0) + word_score[tok] + word_score[prepared[i + 1]]
+                candidates.setdefault(key, (score, f"{surface[i]} {surface[i + 1]}"))
+        ranked = sorted(
+            (
+                (score, shown)
+                for key, (score, shown) in candidates.items()
+                if score > 0 and len(key) >= 2 and not key.replace(" ", "").isdigit()
+            ),
+            key=lambda pair: -pair[0],
+        )
+        chosen: list[str] = []
+        for _, shown in ranked:
+            words = set(shown.split())
+            if any(words & set(prev.split()) for prev in chosen):
+                continue
+            chosen.append(shown)
+            if len(chosen) == k:
+                break
+        return chosen
