@@ -142,15 +142,21 @@ class ClaimIndex:
     def __len__(self) -> int:
         return len(self.claims)
 
-    def match(self, texts: Sequence[str], *, min_similarity: float) -> list[ClaimMatch | None]:
-        """For each text, its best-matching claim at or above ``min_similarity`` (else None)."""
+    def match(
+        self, texts: Sequence[str], *, min_similarity: float, folded: Sequence[str] | None = None
+    ) -> list[ClaimMatch | None]:
+        """For each text, its best-matching claim at or above ``min_similarity`` (else None).
+
+        ``folded``: ``fast_fold`` of each text when the caller has it already.
+        """
         if not self.claims or not texts:
             return [None] * len(texts)
+        folded_texts = folded
         owners: list[int] = []
         passages: list[str] = []
         folded_passages: list[str] = []
         for i, text in enumerate(texts):
-            if not self._related(_bigrams(fast_fold(text))):
+            if not self._related(_bigrams(folded_texts[i] if folded_texts is not None else fast_fold(text))):
                 continue
             for window in windows(text):
                 folded = fast_fold(window)

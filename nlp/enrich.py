@@ -176,11 +176,11 @@ class Enricher:
         batch = BatchScores(self.models, texts, self._batch_explainer) if self.models is not None and texts else None
         probabilities = self._probabilities(batch, languages)
         claim_matches: list[ClaimMatch | None] = self._claims.match(
-            texts, min_similarity=self.flag_rules.claim_min_similarity
+            texts, min_similarity=self.flag_rules.claim_min_similarity, folded=[f.folded for f in folded]
         )
         out = []
         for i, text in enumerate(texts):
-            places = self.gazetteer.find(text, title_chars=title_chars[i])
+            places = self.gazetteer.find(text, title_chars=title_chars[i], folded=folded[i])
             rule_scores = self.topic_rules.scores(folded[i].folded)
             topic_proba, topic_thresholds = probabilities[i]["topics"] if probabilities else ({}, {})
             topics = self.topic_rules.decide(rule_scores, topic_proba, topic_thresholds)

@@ -30,6 +30,7 @@ class BatchScores:
         cache: dict[tuple[Any, ...], Any] = {}
         self._counts: dict[FeatureSpec, sp.csr_matrix] = {}
         self.proba: dict[str, np.ndarray] = {}
+        self._tfidf: dict[int, sp.csr_matrix] = {}  # by id of a model in ``models``, made on first explain
         for task in models.tasks:  # as ShippedModels.predict_all, keeping the counts
             clf = models.get(task)
             if clf.spec not in self._counts:
@@ -40,8 +41,11 @@ class BatchScores:
         """``clf.explain(texts[index], label, k)`` from the batch's counts."""
         from nlp.models import tfidf  # nlp.models loads scikit-learn: imported when models are in use
 
-        x = tfidf(self._counts[clf.spec][index], clf.idf)
-        return self._explainer.explain(clf, label, self.texts[index], x, k)
+        x = self._tfidf.get(id(clf))
+        if x is None:
+            x = self._tfidf[id(clf)] = tfidf(self._counts[clf.spec], clf.idf)
+        start, end = x.indptr[index], x.indptr[index + 1]
+        return self._explainer.explain(clf, label, self.texts[index], x.indices[start:end], x.data[start:end], k)
 
 
 class BatchExplainer:
@@ -62,8 +66,10 @@ class BatchExplainer:
             value = self._prepared[key] = spec.prepare(token)
         return value
 
-    def explain(self, clf: TextClassifier, label: str, text: str, x: sp.csr_matrix, k: int = 5) -> list[str]:
-        """The words of ``TextClassifier.explain(text, label, k)``; ``x`` is the text's tf-idf row for ``clf``."""
+    def explain(
+        self, clf: TextClassifier, label: str, text: str, columns: np.ndarray, values: np.ndarray, k: int = 5
+    ) -> list[str]:
+        """The words of ``TextClassifier.explain(text, label, k)``; ``columns``/``values``: the text's tf-idf row."""
         if label not in clf.labels:
             raise KeyError(f"{clf.task} has no label {label!r}; labels: {clf.labels}")
         if clf.mode == "binary":
@@ -77,7 +83,7 @@ class BatchExplainer:
             return []
         spec = clf.spec
         prepared = [self._prepare(spec, tok) for tok in surface]
-        values = dict(zip(x.indices.tolist(), x.data.tolist(), strict=True))
+        value_of = dict(zip(columns.tolist(), values.tolist(), strict=True))
         weights = clf.coef[row]
         model_key = id(clf)
         self._models.setdefault(model_key, clf)
@@ -95,7 +101,7 @@ class BatchExplainer:
                     chars = [(col, sign * float(weights[col])) for col in spec.char_columns(tok)]
                     entry = self._words[wkey] = (bucket, sign * float(weights[bucket]), chars)
                 bucket, own, chars = entry
-                word_score[tok] = own * values.get(bucket, 0.0) + sum(w * values.get(col, 0.0) for col, w in chars)
+                word_score[tok] = own * value_of.get(bucket, 0.0) + sum(w * value_of.get(col, 0.0) for col, w in chars)
         candidates: dict[str, tuple[float, str]] = {}
         for i, tok in enumerate(prepared):
             candidates.setdefault(tok, (word_score[tok], surface[i]))
@@ -106,7 +112,7 @@ class BatchExplainer:
                 if pair is None:
                     col = spec.bucket(key)
                     pair = self._pairs[pkey] = (col, sign * float(weights[col]))
-                score = pair[1] * values.get(pair[0], 0.0) + word_score[tok] + word_score[prepared[i + 1]]
+                score = pair[1] * value_of.get(pair[0], 0.0) + word_score[tok] + word_score[prepared[i + 1]]
                 candidates.setdefault(key, (score, f"{surface[i]} {surface[i + 1]}"))
         ranked = sorted(
             (

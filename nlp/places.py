@@ -67,15 +67,17 @@ class Gazetteer:
             )
         )
 
-    def find(self, text: str, *, title_chars: int = 0) -> list[PlaceMention]:
+    def find(self, text: str, *, title_chars: int = 0, folded: FoldedText | None = None) -> list[PlaceMention]:
         """Places named in ``text`` (distinct by place, in order of first mention).
 
         Mentions of ambiguous names are kept only when the text also names the province or an
         unambiguous place. The first ``title_chars`` characters are the title (sets ``in_title``).
+        ``folded``: ``FoldedText.of(text)`` when the caller has it already.
         """
         if not text:
             return []
-        folded = FoldedText.of(text)
+        if folded is None or folded.original != text:
+            folded = FoldedText.of(text)
         found: list[tuple[int, str, list[_Alias]]] = []
         seen: set[tuple[str, str]] = set()
         context = False

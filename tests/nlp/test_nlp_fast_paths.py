@@ -10,9 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nlp.claims import ClaimIndex, KnownClaim
 from nlp.enrich import join_title
 from nlp.explain_batch import BatchExplainer, BatchScores
+from nlp.matching import FoldedText, fast_fold
 from nlp.models import ShippedModels
+from nlp.places import load_gazetteer
 from records.textfold import _fold_reference, fold
 from sample_site.content import load_items
 
@@ -68,3 +71,15 @@ def test_batch_scores_and_explanations_equal_the_models_own(shipped: ShippedMode
                 assert batch.explain(clf, label, index, k=5) == clf.explain(texts[index], label, k=5)
                 compared += 1
     assert compared > 400
+
+
+def test_places_and_claims_with_the_callers_folded_text_equal_their_own_folding() -> None:
+    texts = [join_title(str(r.get("title") or ""), r["text"]) for r in load_items()[:150]]
+    gazetteer = load_gazetteer()
+    for text in texts:
+        assert gazetteer.find(text, title_chars=20, folded=FoldedText.of(text)) == gazetteer.find(text, title_chars=20)
+    hoaxes = [r["text"][:300] for r in load_items() if r.get("is_hoax")][:5]
+    index = ClaimIndex([KnownClaim(claim_id=f"c{i}", claim=c) for i, c in enumerate(hoaxes)])
+    mine = index.match(texts, min_similarity=0.3, folded=[fast_fold(t) for t in texts])
+    assert mine == index.match(texts, min_similarity=0.3)
+    assert any(m is not None for m in mine)
