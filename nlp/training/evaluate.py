@@ -216,6 +216,8 @@ def eval_sets() -> list[EvalSet]:
         EvalSet("own_test_scam", (LABELLED_DIR / "scam.jsonl",), lambda m: _labelled_test(m, "scam"), split="test"),
         EvalSet("own_test_topics", (LABELLED_DIR / "topics.jsonl",), lambda m: _labelled_test(m, "topics"),
                 split="test"),
+        EvalSet("own_test_hate_speech", (LABELLED_DIR / "hate_speech.jsonl",),
+                lambda m: _labelled_test(m, "hate_speech"), split="test"),
         EvalSet("vihos_test", (SHARED_DATA / "vihos" / "test.jsonl",), _vihos_test),
         EvalSet("vihsd_test_binary_dedup",
                 (SHARED_DATA / "vihsd" / "test.jsonl", SHARED_DATA / "vihos" / "train.jsonl",
@@ -249,6 +251,7 @@ GATED: dict[str, dict[str, Any]] = {
     "own_test_misinformation": {"floors": ["precision", "recall"], "ceilings": ["legitimate_flagged_rate"]},
     "own_test_scam": {"floors": ["f1"]},
     "own_test_topics": {"floors": ["micro_f1"]},
+    "own_test_hate_speech": {"floors": ["f1"]},
     "vihos_test": {"floors": ["f1", "macro_f1"]},
     "vihsd_test_binary_dedup": {"floors": ["recall", "macro_f1"]},
     # The 0.932 VNTC floor is judged on the whole de-duplicated test split (model card), not this sample.
@@ -304,7 +307,13 @@ def propose_baseline(report: dict[str, dict[str, Any]], *, margin: float = 0.02)
 CARD_SETS: dict[str, tuple[str, ...]] = {
     "misinformation": ("own_test_misinformation", "heldout_misinformation_classifier", "heldout_misinformation_system"),
     "scam": ("own_test_scam", "heldout_scam_classifier", "heldout_scam_system"),
-    "hate_speech": ("vihos_test", "vihsd_test_binary_dedup", "heldout_hate_classifier", "heldout_hate_system"),
+    "hate_speech": (
+        "own_test_hate_speech",
+        "vihos_test",
+        "vihsd_test_binary_dedup",
+        "heldout_hate_classifier",
+        "heldout_hate_system",
+    ),
     "topics": ("own_test_topics", "heldout_topics_classifier", "heldout_topics_system"),
     "vntc": ("vntc_test_dedup_sample2000",),
 }

@@ -81,7 +81,7 @@ def build_flag(task: str, extra: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
 def build_hate() -> tuple[str, dict[str, Any]]:
     result = hate_speech.train_shipped(FLAG_SPEC)
     metrics = {**result.metrics, "comparison_models": hate_speech.comparisons()}
-    name = folder_name("hate_speech", "logreg", "vihos")
+    name = folder_name("hate_speech", "logreg", "vihos-mwlabelled" if result.hyper["own_set_weight"] > 0 else "vihos")
     save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=metrics)
     return name, metrics
 
