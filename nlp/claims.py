@@ -85,11 +85,18 @@ _WORD = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=2**20,
 
 
 def _unit_rows(x: sp.csr_matrix) -> sp.csr_matrix:
+    """Sublinear counts scaled to unit rows: the values and entry order of ``sp.diags(1 / norms) @ x``
+    (a product that reverses each row's entries), without that product's n_features-sized work array."""
     x = x.tocsr()
     x.data = 1.0 + np.log(x.data)
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sp.diags(1.0 / norms).dot(x).tocsr()
+    indptr = x.indptr
+    lengths = np.diff(indptr)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    order = indptr[rows] + indptr[rows + 1] - 1 - np.arange(len(x.data))  # each row reversed
+    data = (1.0 / norms)[rows] * x.data[order]
+    return sp.csr_matrix((data, x.indices[order], indptr.copy()), shape=x.shape)
 
 
 def _vectors(folded: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nlp import claims as claims_module
 from nlp.claims import ClaimIndex, KnownClaim
 from nlp.enrich import join_title
 from nlp.explain_batch import BatchExplainer, BatchScores
@@ -83,3 +85,22 @@ def test_places_and_claims_with_the_callers_folded_text_equal_their_own_folding(
     mine = index.match(texts, min_similarity=0.3, folded=[fast_fold(t) for t in texts])
     assert mine == index.match(texts, min_similarity=0.3)
     assert any(m is not None for m in mine)
+
+
+def _unit_rows_reference(x: sp.csr_matrix) -> sp.csr_matrix:
+    x = x.tocsr()
+    x.data = 1.0 + np.log(x.data)
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.diags(1.0 / norms).dot(x).tocsr()
+
+
+def test_claim_vectors_are_bitwise_the_diagonal_product() -> None:
+    texts = [fold(r["text"]) for r in load_items()[:200]] + ["", "a", "lũ lũ lũ"]
+    for vectorizer in (claims_module._CHAR, claims_module._WORD):
+        x = vectorizer.transform(texts)
+        fast, slow = claims_module._unit_rows(x.copy()), _unit_rows_reference(x.copy())
+        assert fast.dtype == slow.dtype and fast.shape == slow.shape
+        np.testing.assert_array_equal(fast.indptr, slow.indptr)
+        np.testing.assert_array_equal(fast.indices, slow.indices)  # same entry order: same float sums later
+        np.testing.assert_array_equal(fast.data, slow.data)
