@@ -17,7 +17,7 @@ from records.errors import InputError
 BENCHES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     "store": ("store.bench", {"n_items": 100_000}, {"n_items": 5_000}),
     "enrichment": ("nlp.bench", {}, {"corpus_chars": 200_000}),
-    "crawl": ("crawlers.bench", {}, {"pages": 500}),
+    "crawl": ("crawlers.bench", {}, {"pages": 500, "extract_pages": 100}),
     "incidents": ("incidents.bench", {}, {"n_items": 1_000}),
     "api": ("triage_api.bench", {"n_items": 100_000}, {"n_items": 5_000}),
     "alerts": ("alerts.bench", {}, {"quick": True}),
