@@ -15,10 +15,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
+from nlp.fast_counts import CharNgramCounter
+
 if TYPE_CHECKING:
     from nlp.models import FeatureSpec, ShippedModels, TextClassifier
 
 _CACHE_LIMIT = 200_000  # remembered (model, word) entries before the caches start over
+# The FeatureSpec format whose character block is scikit-learn's char_wb on the first char_prefix
+# prepared characters (nlp.models.FeatureSpec.counts); any other format goes through spec.counts.
+_KNOWN_FEATURE_FORMAT = 1
 
 
 class BatchScores:
@@ -34,7 +39,7 @@ class BatchScores:
         for task in models.tasks:  # as ShippedModels.predict_all, keeping the counts
             clf = models.get(task)
             if clf.spec not in self._counts:
-                self._counts[clf.spec] = clf.spec.counts(self.texts, cache)
+                self._counts[clf.spec] = explainer.counts(clf.spec, self.texts, cache)
             self.proba[task] = clf.proba_from_counts(self._counts[clf.spec])
 
     def explain(self, clf: TextClassifier, label: str, index: int, k: int = 5) -> list[str]:
@@ -49,13 +54,34 @@ class BatchScores:
 
 
 class BatchExplainer:
-    """``TextClassifier.explain`` from precomputed tf-idf rows, with per-word columns remembered."""
+    """``FeatureSpec.counts`` and ``TextClassifier.explain`` with per-word columns remembered across batches."""
 
     def __init__(self) -> None:
+        self._char_counters: dict[tuple[int, tuple[int, int]], CharNgramCounter] = {}
         self._words: dict[tuple[int, int, float, str], tuple[int, float, list[tuple[int, float]]]] = {}
         self._pairs: dict[tuple[int, int, float, str], tuple[int, float]] = {}
         self._prepared: dict[tuple[bool, str], str] = {}
         self._models: dict[int, TextClassifier] = {}  # keeps the models alive so their ids stay theirs
+
+    def counts(self, spec: FeatureSpec, texts: Sequence[str], cache: dict[tuple[Any, ...], Any]) -> sp.csr_matrix:
+        """``spec.counts(texts, cache)``, its character block from ``CharNgramCounter`` (same matrix)."""
+        if not spec.char_features or spec.to_dict().get("format") != _KNOWN_FEATURE_FORMAT:
+            return spec.counts(texts, cache)
+        prep_key = ("prepared", spec.fold)
+        if prep_key not in cache:
+            cache[prep_key] = [spec.prepare(t) for t in texts]
+        prepared = cache[prep_key]
+        word_key = ("words", spec.fold, spec.n_features, spec.ngram_max)
+        if word_key not in cache:
+            cache[word_key] = spec.hasher().transform(prepared).tocsr()
+        char_key = ("chars", spec.fold, spec.char_features, spec.char_range, spec.char_prefix)
+        if char_key not in cache:
+            counter_key = (spec.char_features, spec.char_range)
+            counter = self._char_counters.get(counter_key)
+            if counter is None:
+                counter = self._char_counters[counter_key] = CharNgramCounter(spec.char_features, spec.char_range)
+            cache[char_key] = counter.transform([p[: spec.char_prefix] for p in prepared])
+        return sp.hstack([cache[word_key], cache[char_key]], format="csr", dtype=np.float32)
 
     def _prepare(self, spec: FeatureSpec, token: str) -> str:
         key = (spec.fold, token)

@@ -10,11 +10,13 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from nlp import claims as claims_module
 from nlp.claims import ClaimIndex, KnownClaim
 from nlp.enrich import join_title
 from nlp.explain_batch import BatchExplainer, BatchScores
+from nlp.fast_counts import CharNgramCounter
 from nlp.matching import FoldedText, fast_fold
 from nlp.models import ShippedModels
 from nlp.places import load_gazetteer
@@ -104,3 +106,35 @@ def test_claim_vectors_are_bitwise_the_diagonal_product() -> None:
         np.testing.assert_array_equal(fast.indptr, slow.indptr)
         np.testing.assert_array_equal(fast.indices, slow.indices)  # same entry order: same float sums later
         np.testing.assert_array_equal(fast.data, slow.data)
+
+
+def _char_wb(n_features: int, ngram_range: tuple[int, int]) -> HashingVectorizer:
+    return HashingVectorizer(analyzer="char_wb", ngram_range=ngram_range, n_features=n_features, lowercase=False,
+                             alternate_sign=False, norm=None, dtype=np.float32)
+
+
+def _assert_same_csr(fast: sp.csr_matrix, slow: sp.csr_matrix) -> None:
+    assert fast.shape == slow.shape and fast.dtype == slow.dtype
+    np.testing.assert_array_equal(fast.indptr, slow.indptr)
+    np.testing.assert_array_equal(fast.indices, slow.indices)
+    np.testing.assert_array_equal(fast.data, slow.data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab cđ\t\n\u00a0\u2003x1.ũ")), max_size=30), min_size=1,
+                max_size=6))
+def test_char_ngram_counter_is_scikit_learns_char_wb(texts: list[str]) -> None:
+    counter = CharNgramCounter(2**12, (2, 5))
+    _assert_same_csr(counter.transform(texts), _char_wb(2**12, (2, 5)).transform(texts))
+    _assert_same_csr(counter.transform(texts), _char_wb(2**12, (2, 5)).transform(texts))  # from the cache
+
+
+def test_batch_counts_equal_the_feature_specs_own(shipped: ShippedModels) -> None:
+    texts = [join_title(str(r.get("title") or ""), r["text"]) for r in load_items()[:200]] + ["", "  \n "]
+    explainer = BatchExplainer()
+    specs = {shipped.get(task).spec for task in shipped.tasks}
+    assert any(spec.char_features for spec in specs)
+    for _round in range(2):
+        cache: dict = {}
+        for spec in specs:
+            _assert_same_csr(explainer.counts(spec, texts, cache), spec.counts(texts))
