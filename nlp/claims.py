@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from nlp.fast_counts import CharNgramCounter
 from nlp.matching import fast_fold
 from records.textfold import fold
 
@@ -99,8 +100,12 @@ def _unit_rows(x: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix((data, x.indices[order], indptr.copy()), shape=x.shape)
 
 
+# _CHAR's counts, word by word with cached columns (the same matrix; tests/nlp/test_nlp_fast_paths.py).
+_CHAR_COUNTER = CharNgramCounter(_CHAR.n_features, _CHAR.ngram_range)
+
+
 def _vectors(folded: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    return _unit_rows(_CHAR.transform(folded)), _unit_rows(_WORD.transform(folded))
+    return _unit_rows(_CHAR_COUNTER.transform(folded)), _unit_rows(_WORD.transform(folded))
 
 
 def windows(text: str) -> list[str]:

@@ -55,21 +55,22 @@ class CharNgramCounter:
         return cols
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        indices: list[np.ndarray] = []
-        counts: list[np.ndarray] = []
+        pieces: list[np.ndarray] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
         for i, text in enumerate(texts):
-            words = text.split()
-            if words:
-                cols, n = np.unique(np.concatenate([self._word_columns(w) for w in words]), return_counts=True)
-                indices.append(cols)
-                counts.append(n)
-                indptr[i + 1] = indptr[i] + len(cols)
-            else:
-                indptr[i + 1] = indptr[i]
-        if indices:
-            all_indices = np.concatenate(indices).astype(np.int32)
-            data = np.concatenate(counts).astype(np.float32)
-        else:
-            all_indices, data = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        return sp.csr_matrix((data, all_indices, indptr.astype(np.int32)), shape=(len(texts), self.n_features))
+            for word in text.split():
+                cols = self._word_columns(word)
+                pieces.append(cols)
+                lengths[i] += len(cols)
+        if not pieces:
+            return sp.csr_matrix((len(texts), self.n_features), dtype=np.float32)
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        # One sort for the batch: (row, column) keys, counted; sorted columns within each row.
+        keys, counts = np.unique(rows * self.n_features + np.concatenate(pieces), return_counts=True)
+        key_rows = keys // self.n_features
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(key_rows, minlength=len(texts)), out=indptr[1:])
+        indices = (keys - key_rows * self.n_features).astype(np.int32)
+        return sp.csr_matrix(
+            (counts.astype(np.float32), indices, indptr.astype(np.int32)), shape=(len(texts), self.n_features)
+        )

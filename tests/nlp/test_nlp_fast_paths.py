@@ -138,3 +138,8 @@ def test_batch_counts_equal_the_feature_specs_own(shipped: ShippedModels) -> Non
         cache: dict = {}
         for spec in specs:
             _assert_same_csr(explainer.counts(spec, texts, cache), spec.counts(texts))
+
+
+def test_claim_char_counts_are_the_hashing_vectorizers() -> None:
+    texts = [fold(r["text"]) for r in load_items()[:200]] + ["", "a b"]
+    _assert_same_csr(claims_module._CHAR_COUNTER.transform(texts), claims_module._CHAR.transform(texts))
