@@ -10,6 +10,8 @@ compares them on the sample content).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
+from operator import mul
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,6 +22,7 @@ from nlp.fast_counts import CharNgramCounter
 if TYPE_CHECKING:
     from nlp.models import FeatureSpec, ShippedModels, TextClassifier
 
+_ZEROS = repeat(0.0)  # endless default values for dict.get in map
 _CACHE_LIMIT = 200_000  # remembered (model, word) entries before the caches start over
 # The FeatureSpec format whose character block is scikit-learn's char_wb on the first char_prefix
 # prepared characters (nlp.models.FeatureSpec.counts); any other format goes through spec.counts.
@@ -58,7 +61,7 @@ class BatchExplainer:
 
     def __init__(self) -> None:
         self._char_counters: dict[tuple[int, tuple[int, int]], CharNgramCounter] = {}
-        self._words: dict[tuple[int, int, float, str], tuple[int, float, list[tuple[int, float]]]] = {}
+        self._words: dict[tuple[int, int, float, str], tuple[int, float, tuple[int, ...], tuple[float, ...]]] = {}
         self._pairs: dict[tuple[int, int, float, str], tuple[int, float]] = {}
         self._prepared: dict[tuple[bool, str], str] = {}
         self._models: dict[int, TextClassifier] = {}  # keeps the models alive so their ids stay theirs
@@ -124,10 +127,12 @@ class BatchExplainer:
                 entry = self._words.get(wkey)
                 if entry is None:
                     bucket = spec.bucket(tok)
-                    chars = [(col, sign * float(weights[col])) for col in spec.char_columns(tok)]
-                    entry = self._words[wkey] = (bucket, sign * float(weights[bucket]), chars)
-                bucket, own, chars = entry
-                word_score[tok] = own * value_of.get(bucket, 0.0) + sum(w * value_of.get(col, 0.0) for col, w in chars)
+                    cols = tuple(spec.char_columns(tok))
+                    ws = tuple(sign * float(weights[col]) for col in cols)
+                    entry = self._words[wkey] = (bucket, sign * float(weights[bucket]), cols, ws)
+                bucket, own, cols, ws = entry
+                # The same products, added in the same order, as explain's generator (map keeps it in C).
+                word_score[tok] = own * value_of.get(bucket, 0.0) + sum(map(mul, ws, map(value_of.get, cols, _ZEROS)))
         candidates: dict[str, tuple[float, str]] = {}
         for i, tok in enumerate(prepared):
             candidates.setdefault(tok, (word_score[tok], surface[i]))
