@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from nlp import claims as claims_module
+from nlp import normalize as normalize_module
 from nlp.claims import ClaimIndex, KnownClaim
 from nlp.enrich import join_title
 from nlp.explain_batch import BatchExplainer, BatchScores
@@ -143,3 +146,50 @@ def test_batch_counts_equal_the_feature_specs_own(shipped: ShippedModels) -> Non
 def test_claim_char_counts_are_the_hashing_vectorizers() -> None:
     texts = [fold(r["text"]) for r in load_items()[:200]] + ["", "a b"]
     _assert_same_csr(claims_module._CHAR_COUNTER.transform(texts), claims_module._CHAR.transform(texts))
+
+
+_REFERENCE_TEENCODE_RE = re.compile(
+    r"(?<![\w.@/])(" + "|".join(map(re.escape, normalize_module._TEENCODE_VARIANTS)) + r")(?![\w@/]|\.\w)"
+)
+_REFERENCE_CASED_RE = re.compile(
+    r"(?<=[^\W\d_] )(" + "|".join(normalize_module._TEENCODE_CASED) + r")(?= [^\W\d_]|[ ]?[,.!?]?$)"
+)
+
+
+def _reference_normalize(text: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    with monkeypatch.context() as patch:
+        patch.setattr(normalize_module, "_TEENCODE_RE", _REFERENCE_TEENCODE_RE)
+        patch.setattr(normalize_module, "_TEENCODE_CASED_RE", _REFERENCE_CASED_RE)
+        return normalize_module.normalize(text)
+
+
+def _labelled_texts() -> list[str]:
+    texts = []
+    for path in sorted((REPO / "nlp" / "labelled").rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                texts.extend(str(record.get(key) or "") for key in ("title", "text"))
+    return texts
+
+
+def test_normalize_is_byte_identical_to_the_plain_alternations(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"{r.get('title') or ''}\n{r['text']}" for r in load_items()] + _labelled_texts()
+    texts += ["ko bit j r, e k di dc ko? a k b", "Tp HCM, TP. Đà Nẵng, k.  vitamin A, 5 k, K+", "ok k. ĐI K"]
+    assert len(texts) > 1000
+    fast = [normalize_module.normalize(t) for t in texts]
+    assert fast == [_reference_normalize(t, monkeypatch) for t in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ko", "k", "j", "r", "e", "a", "dc", "đc", "ng", "tp", "Ko", "KO", "hok", "bit", "đi",
+                                 " ", ".", ",", "?", "@", "/", "x", "5", "A", "\n"]), max_size=25))
+def test_teencode_patterns_match_the_plain_alternations(pieces: list[str]) -> None:
+    line = "".join(pieces)
+    assert normalize_module._TEENCODE_RE.sub(normalize_module._teencode, line) == _REFERENCE_TEENCODE_RE.sub(
+        normalize_module._teencode, line
+    )
+    cased = normalize_module._TEENCODE_CASED
+    assert normalize_module._TEENCODE_CASED_RE.sub(lambda m: cased[m.group(1)], line) == _REFERENCE_CASED_RE.sub(
+        lambda m: cased[m.group(1)], line
+    )
