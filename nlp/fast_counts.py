@@ -33,6 +33,25 @@ def _wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
     return out
 
 
+class _ColumnCache(dict[str, np.ndarray]):
+    """word → columns of its n-grams (with repeats), computed on first sight."""
+
+    def __init__(self, n_features: int, ngram_range: tuple[int, int]) -> None:
+        super().__init__()
+        self.n_features = n_features
+        self.ngram_range = ngram_range
+
+    def __missing__(self, word: str) -> np.ndarray:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        grams = _wb_ngrams(word, *self.ngram_range)
+        cols = np.fromiter(
+            (abs(murmurhash3_32(g, seed=0)) % self.n_features for g in grams), dtype=np.int64, count=len(grams)
+        )
+        self[word] = cols
+        return cols
+
+
 class CharNgramCounter:
     """``HashingVectorizer(analyzer="char_wb", ngram_range, n_features, alternate_sign=False, norm=None,
     lowercase=False, dtype=float32).transform(texts)`` with per-word columns cached."""
@@ -40,28 +59,16 @@ class CharNgramCounter:
     def __init__(self, n_features: int, ngram_range: tuple[int, int]) -> None:
         self.n_features = n_features
         self.ngram_range = ngram_range
-        self._columns: dict[str, np.ndarray] = {}
-
-    def _word_columns(self, word: str) -> np.ndarray:
-        cols = self._columns.get(word)
-        if cols is None:
-            if len(self._columns) > _CACHE_LIMIT:
-                self._columns.clear()
-            grams = _wb_ngrams(word, *self.ngram_range)
-            cols = np.fromiter(
-                (abs(murmurhash3_32(g, seed=0)) % self.n_features for g in grams), dtype=np.int64, count=len(grams)
-            )
-            self._columns[word] = cols
-        return cols
+        self._columns = _ColumnCache(n_features, ngram_range)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         pieces: list[np.ndarray] = []
         lengths = np.zeros(len(texts), dtype=np.int64)
+        columns_of = self._columns.__getitem__
         for i, text in enumerate(texts):
-            for word in text.split():
-                cols = self._word_columns(word)
-                pieces.append(cols)
-                lengths[i] += len(cols)
+            columns = list(map(columns_of, text.split()))
+            pieces.extend(columns)
+            lengths[i] = sum(map(len, columns))
         if not pieces:
             return sp.csr_matrix((len(texts), self.n_features), dtype=np.float32)
         rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
