@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from nlp.fast_counts import CharNgramCounter
+from nlp.fast_counts import CharNgramCounter, WordNgramCounter
 
 if TYPE_CHECKING:
     from nlp.models import FeatureSpec, ShippedModels, TextClassifier
@@ -61,14 +61,15 @@ class BatchExplainer:
 
     def __init__(self) -> None:
         self._char_counters: dict[tuple[int, tuple[int, int]], CharNgramCounter] = {}
+        self._word_counters: dict[tuple[int, str], WordNgramCounter] = {}
         self._words: dict[tuple[int, int, float, str], tuple[int, float, tuple[int, ...], tuple[float, ...]]] = {}
         self._pairs: dict[tuple[int, int, float, str], tuple[int, float]] = {}
         self._prepared: dict[tuple[bool, str], str] = {}
         self._models: dict[int, TextClassifier] = {}  # keeps the models alive so their ids stay theirs
 
     def counts(self, spec: FeatureSpec, texts: Sequence[str], cache: dict[tuple[Any, ...], Any]) -> sp.csr_matrix:
-        """``spec.counts(texts, cache)``, its character block from ``CharNgramCounter`` (same matrix)."""
-        if not spec.char_features or spec.to_dict().get("format") != _KNOWN_FEATURE_FORMAT:
+        """``spec.counts(texts, cache)`` with the word and character blocks from the cached counters (same matrix)."""
+        if spec.to_dict().get("format") != _KNOWN_FEATURE_FORMAT:
             return spec.counts(texts, cache)
         prep_key = ("prepared", spec.fold)
         if prep_key not in cache:
@@ -76,7 +77,18 @@ class BatchExplainer:
         prepared = cache[prep_key]
         word_key = ("words", spec.fold, spec.n_features, spec.ngram_max)
         if word_key not in cache:
-            cache[word_key] = spec.hasher().transform(prepared).tocsr()
+            if spec.ngram_max == 2:
+                pattern = str(spec.hasher().token_pattern)
+                word_counter = self._word_counters.get((spec.n_features, pattern))
+                if word_counter is None:
+                    word_counter = self._word_counters[(spec.n_features, pattern)] = WordNgramCounter(
+                        spec.n_features, pattern
+                    )
+                cache[word_key] = word_counter.transform(prepared)
+            else:
+                cache[word_key] = spec.hasher().transform(prepared).tocsr()
+        if not spec.char_features:
+            return cache[word_key]
         char_key = ("chars", spec.fold, spec.char_features, spec.char_range, spec.char_prefix)
         if char_key not in cache:
             counter_key = (spec.char_features, spec.char_range)

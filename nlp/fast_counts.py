@@ -8,7 +8,9 @@ syllables). The matrix is the same as scikit-learn's (tests/nlp/test_nlp_fast_pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -74,6 +76,54 @@ class CharNgramCounter:
         rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         # One sort for the batch: (row, column) keys, counted; sorted columns within each row.
         keys, counts = np.unique(rows * self.n_features + np.concatenate(pieces), return_counts=True)
+        key_rows = keys // self.n_features
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(key_rows, minlength=len(texts)), out=indptr[1:])
+        indices = (keys - key_rows * self.n_features).astype(np.int32)
+        return sp.csr_matrix(
+            (counts.astype(np.float32), indices, indptr.astype(np.int32)), shape=(len(texts), self.n_features)
+        )
+
+
+class _HashCache(dict[str, int]):
+    """feature string → its column (``abs(murmurhash3_32(feature, seed=0)) % n_features``), computed on first sight."""
+
+    def __init__(self, n_features: int) -> None:
+        super().__init__()
+        self.n_features = n_features
+
+    def __missing__(self, feature: str) -> int:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        column = abs(murmurhash3_32(feature, seed=0)) % self.n_features
+        self[feature] = column
+        return column
+
+
+class WordNgramCounter:
+    """``HashingVectorizer(ngram_range=(1, 2), token_pattern=pattern, n_features, alternate_sign=False, norm=None,
+    lowercase=False, dtype=float32).transform(texts)`` with the column of each word and word pair cached."""
+
+    def __init__(self, n_features: int, token_pattern: str) -> None:
+        self.n_features = n_features
+        self._tokens = re.compile(token_pattern)
+        self._columns = _HashCache(n_features)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        columns: list[int] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        column_of = self._columns.__getitem__
+        join = " ".join
+        for i, text in enumerate(texts):
+            tokens = self._tokens.findall(text)
+            before = len(columns)
+            columns.extend(map(column_of, tokens))
+            columns.extend(map(column_of, map(join, pairwise(tokens))))
+            lengths[i] = len(columns) - before
+        if not columns:
+            return sp.csr_matrix((len(texts), self.n_features), dtype=np.float32)
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        keys, counts = np.unique(rows * self.n_features + np.asarray(columns, dtype=np.int64), return_counts=True)
         key_rows = keys // self.n_features
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.bincount(key_rows, minlength=len(texts)), out=indptr[1:])

@@ -19,7 +19,7 @@ from nlp import normalize as normalize_module
 from nlp.claims import ClaimIndex, KnownClaim
 from nlp.enrich import join_title
 from nlp.explain_batch import BatchExplainer, BatchScores
-from nlp.fast_counts import CharNgramCounter
+from nlp.fast_counts import CharNgramCounter, WordNgramCounter
 from nlp.matching import FoldedText, fast_fold
 from nlp.models import ShippedModels
 from nlp.places import load_gazetteer
@@ -193,3 +193,13 @@ def test_teencode_patterns_match_the_plain_alternations(pieces: list[str]) -> No
     assert normalize_module._TEENCODE_CASED_RE.sub(lambda m: cased[m.group(1)], line) == _REFERENCE_CASED_RE.sub(
         lambda m: cased[m.group(1)], line
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab cđ\t\n\u00a0x1.ũ-_")), max_size=30), min_size=1, max_size=6))
+def test_word_ngram_counter_is_scikit_learns_word_hasher(texts: list[str]) -> None:
+    counter = WordNgramCounter(2**10, r"(?u)\b\w+\b")
+    reference = HashingVectorizer(n_features=2**10, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", lowercase=False,
+                                  alternate_sign=False, norm=None, dtype=np.float32)
+    _assert_same_csr(counter.transform(texts), reference.transform(texts))
+    _assert_same_csr(counter.transform(texts), reference.transform(texts))  # from the cache
