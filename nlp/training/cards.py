@@ -21,9 +21,10 @@ INTENDED_USE = {
     " health myths, fabricated quotes). The flag asks a human to look; it removes nothing.",
     "scam": "One signal (beside cues: money transfers, account numbers, lookalike domains, impersonated"
     " authority) for the `scam` flag. Official warnings about scams and news of scam arrests are not scams.",
-    "hate_speech": "One signal for the `hate_speech` flag (contempt for or incitement against a group). The"
-    " training data (ViHOS) also marks plain offensive language, so the model over-flags rude comments that are"
-    " not hate speech; analysts judge.",
+    "hate_speech": "One signal for the `hate_speech` flag (contempt for or incitement against a group). Its main"
+    " training data (ViHOS) also marks plain offensive language; a small project-written set pulls it towards"
+    " the group-contempt definition, but it still flags some rude comments that are not hate speech;"
+    " analysts judge.",
     "vntc": "Public benchmark model (VNTC 10 news sections). Shipped so the quality gate can re-measure it;"
     " the pipeline does not use it.",
 }
