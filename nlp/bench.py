@@ -5,6 +5,10 @@ thread). The corpus is the sample sites' content (``sample_site.content``), ever
 unique by a numbered prefix so no cache can skip work, repeated up to ``corpus_chars``; known
 claims are the sample hoaxes' claims when the content names them. The segmentation cache is
 disabled for the measurement: the ratio compares like with like.
+
+``classifiers_only`` is the shipped models' probabilities as enrichment computes them
+(``nlp.explain_batch.BatchScores``: hashed counts with cached word columns, the same matrices);
+``predict_all`` is the same probabilities through ``ShippedModels.predict_all``.
 """
 
 from __future__ import annotations

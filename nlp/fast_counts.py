@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import murmurhash3_32
 
-_CACHE_LIMIT = 500_000  # remembered words before the cache starts over
+_CACHE_LIMIT = 100_000  # remembered words (or word pairs) per counter before its cache starts over (tens of MB at most)
 
 
 def _wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
