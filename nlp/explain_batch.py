@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from nlp.models import FeatureSpec, ShippedModels, TextClassifier
 
 _ZEROS = repeat(0.0)  # endless default values for dict.get in map
-_CACHE_LIMIT = 200_000  # remembered (model, word) entries before the caches start over
+_CACHE_LIMIT = 50_000  # remembered (model, word) entries before the caches start over (tens of MB at most)
 # The FeatureSpec format whose character block is scikit-learn's char_wb on the first char_prefix
 # prepared characters (nlp.models.FeatureSpec.counts); any other format goes through spec.counts.
 _KNOWN_FEATURE_FORMAT = 1
