@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DB ?= var/demo.db
-TYPED := records store crawlers incidents routing alerts reports triage_api mediawatch sample_site
+TYPED := records store crawlers nlp incidents routing alerts reports triage_api mediawatch sample_site
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help

@@ -71,10 +71,10 @@ class CueSet:
                     break
         hits = []
         for name, evidence in first.items():
-            group = self.groups[name]
-            if group.requires and not any(r in first for r in group.requires):
+            cue_group = self.groups[name]
+            if cue_group.requires and not any(r in first for r in cue_group.requires):
                 continue
-            hits.append(CueHit(group, _shorten(evidence)))
+            hits.append(CueHit(cue_group, _shorten(evidence)))
         return hits
 
 

@@ -163,7 +163,7 @@ def _is_emoji(ch: str) -> bool:
     return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x1F3FB <= code <= 0x1F3FF
 
 
-class _CharMap(dict[int, str]):
+class _CharMap(dict[int, str | None]):
     """``str.translate`` table filled lazily: control, format, private-use and unassigned characters,
     emoji and symbols become a space, every other whitespace but the newline becomes a space."""
 
