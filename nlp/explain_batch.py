@@ -117,7 +117,7 @@ class BatchExplainer:
             row, sign = 0, (1.0 if label == clf.labels[1] else -1.0)
         else:
             row, sign = clf.labels.index(label), 1.0
-        from nlp.models import _TOKEN_RE
+        from nlp.models import _TOKEN_RE, choose_reasons
 
         surface = _TOKEN_RE.findall(text.lower())
         if not surface:
@@ -157,20 +157,4 @@ class BatchExplainer:
                     pair = self._pairs[pkey] = (col, sign * float(weights[col]))
                 score = pair[1] * value_of.get(pair[0], 0.0) + word_score[tok] + word_score[prepared[i + 1]]
                 candidates.setdefault(key, (score, f"{surface[i]} {surface[i + 1]}"))
-        ranked = sorted(
-            (
-                (score, shown)
-                for key, (score, shown) in candidates.items()
-                if score > 0 and len(key) >= 2 and not key.replace(" ", "").isdigit()
-            ),
-            key=lambda pair: -pair[0],
-        )
-        chosen: list[str] = []
-        for _, shown in ranked:
-            words = set(shown.split())
-            if any(words & set(prev.split()) for prev in chosen):
-                continue
-            chosen.append(shown)
-            if len(chosen) == k:
-                break
-        return chosen
+        return choose_reasons(candidates, k)

@@ -199,6 +199,28 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
 
+def choose_reasons(candidates: dict[str, tuple[float, str]], k: int) -> list[str]:
+    """The ``k`` strongest positive candidates (key → (score, text as written)), skipping numbers,
+    one-letter keys and any candidate sharing a word with one already chosen (varied reasons)."""
+    ranked = sorted(
+        (
+            (score, shown)
+            for key, (score, shown) in candidates.items()
+            if score > 0 and len(key) >= 2 and not key.replace(" ", "").isdigit()
+        ),
+        key=lambda pair: -pair[0],
+    )
+    chosen: list[str] = []
+    for _, shown in ranked:
+        words = set(shown.split())
+        if any(words & set(prev.split()) for prev in chosen):
+            continue
+        chosen.append(shown)
+        if len(chosen) == k:
+            break
+    return chosen
+
+
 @dataclass
 class TextClassifier:
     """A linear classifier over hashed n-grams with calibrated probabilities.
@@ -313,24 +335,7 @@ class TextClassifier:
                 key = f"{tok} {prepared[i + 1]}"
                 score = contribution(self.spec.bucket(key)) + word_score[tok] + word_score[prepared[i + 1]]
                 candidates.setdefault(key, (score, f"{surface[i]} {surface[i + 1]}"))
-        ranked = sorted(
-            (
-                (score, shown)
-                for key, (score, shown) in candidates.items()
-                if score > 0 and len(key) >= 2 and not key.replace(" ", "").isdigit()
-            ),
-            key=lambda pair: -pair[0],
-        )
-        chosen: list[str] = []
-        for _, shown in ranked:
-            words = set(shown.split())
-            # Skip anything sharing a word with a reason already chosen, to keep reasons varied.
-            if any(words & set(prev.split()) for prev in chosen):
-                continue
-            chosen.append(shown)
-            if len(chosen) == k:
-                break
-        return chosen
+        return choose_reasons(candidates, k)
 
     # -- persistence --------------------------------------------------------------------------------
     def save(self, folder: Path) -> Path:
