@@ -130,7 +130,9 @@ class Enricher:
         texts = [join_title(item.title, item.text) for item in items]
         title_chars = [len(normalize(item.title)) if item.title else 0 for item in items]
         official = [item.kind == SourceKind.official for item in items]
-        analyses = self._analyse(texts, title_chars, official)
+        # Collected items are about the province: they come from its own sources or were kept by the
+        # relevance filter, so ambiguous place names in them count (analyze makes no such assumption).
+        analyses = self._analyse(texts, title_chars, official, province_context=True)
         out = []
         for item, text, analysis in zip(items, texts, analyses, strict=True):
             update: dict[str, Any] = {
@@ -170,7 +172,9 @@ class Enricher:
             for (record_id, *_rest), a in zip(parsed, analyses, strict=True)
         ]
 
-    def _analyse(self, texts: list[str], title_chars: list[int], official: list[bool]) -> list[Analysis]:
+    def _analyse(
+        self, texts: list[str], title_chars: list[int], official: list[bool], *, province_context: bool = False
+    ) -> list[Analysis]:
         folded = [FoldedText.of(t) for t in texts]
         languages = [detect_language(t) for t in texts]
         batch = BatchScores(self.models, texts, self._batch_explainer) if self.models is not None and texts else None
@@ -180,7 +184,9 @@ class Enricher:
         )
         out = []
         for i, text in enumerate(texts):
-            places = self.gazetteer.find(text, title_chars=title_chars[i], folded=folded[i])
+            places = self.gazetteer.find(
+                text, title_chars=title_chars[i], folded=folded[i], province_context=province_context
+            )
             rule_scores = self.topic_rules.scores(folded[i].folded)
             topic_proba, topic_thresholds = probabilities[i]["topics"] if probabilities else ({}, {})
             topics = self.topic_rules.decide(rule_scores, topic_proba, topic_thresholds)

@@ -67,12 +67,21 @@ class Gazetteer:
             )
         )
 
-    def find(self, text: str, *, title_chars: int = 0, folded: FoldedText | None = None) -> list[PlaceMention]:
+    def find(
+        self,
+        text: str,
+        *,
+        title_chars: int = 0,
+        folded: FoldedText | None = None,
+        province_context: bool = False,
+    ) -> list[PlaceMention]:
         """Places named in ``text`` (distinct by place, in order of first mention).
 
-        Mentions of ambiguous names are kept only when the text also names the province or an
-        unambiguous place. The first ``title_chars`` characters are the title (sets ``in_title``).
-        ``folded``: ``FoldedText.of(text)`` when the caller has it already.
+        Mentions of ambiguous names are kept only when the context is the province: the text also
+        names the province or an unambiguous place, or the caller knows it (``province_context``: an
+        item collected from a provincial source or kept by the relevance filter). The first
+        ``title_chars`` characters are the title (sets ``in_title``). ``folded``:
+        ``FoldedText.of(text)`` when the caller has it already.
         """
         if not text:
             return []
@@ -80,7 +89,7 @@ class Gazetteer:
             folded = FoldedText.of(text)
         found: list[tuple[int, str, list[_Alias]]] = []
         seen: set[tuple[str, str]] = set()
-        context = False
+        context = province_context
         for start, end, key in self._matcher.finditer(folded.folded):
             mention = folded.original_span(start, end)
             if (key, mention) in seen:

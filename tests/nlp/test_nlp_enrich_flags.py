@@ -153,3 +153,16 @@ def test_enrich_never_crashes_on_arbitrary_text(title: str, text: str) -> None:
     assert out.language in ("vi", "en", "und")
     assert out.segmented is not None
     assert all(0.0 <= f.score <= 1.0 and f.reasons for f in out.flags)
+
+
+def test_collected_items_are_in_province_context_but_analyze_input_is_not(rules_only: Enricher) -> None:
+    from records.identity import content_hash, item_id
+    from records.schema import Item, SourceKind
+
+    text = "Mưa lớn kéo dài ở Phước Sơn, nhiều tuyến đường bị sạt lở"
+    url = "https://baoquangnam.example/mua-lon-phuoc-son"
+    item = Item(
+        id=item_id(url), url=url, content_hash=content_hash("", text), source_id="bqn", kind=SourceKind.press, text=text
+    )
+    assert rules_only.enrich([item])[0].districts == ["Phước Sơn"]
+    assert [p["district"] for p in rules_only.analyze({"id": "x", "text": text})["places"]] == []

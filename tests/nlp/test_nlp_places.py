@@ -74,3 +74,10 @@ def test_title_flag_and_distinct_mentions() -> None:
 
 def test_word_boundaries() -> None:
     assert GAZ.find("Tamkyxx Hoianz") == []
+
+
+def test_caller_known_province_context_lets_ambiguous_names_count() -> None:
+    text = "Mưa lớn kéo dài ở Phước Sơn, nhiều tuyến đường bị sạt lở"
+    assert GAZ.find(text) == []
+    found = GAZ.find(text, province_context=True)
+    assert [(p.mention, p.district) for p in found] == [("Phước Sơn", "Phước Sơn")]
