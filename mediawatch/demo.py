@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mediawatch.demo_sink import LocalSink
-from mediawatch.pipeline import build_pipeline
+from mediawatch.pipeline import Pipeline
 from mediawatch.settings import Settings
 from records.schema import utcnow
 from store.base import IncidentQuery, ItemQuery, Store
@@ -64,12 +64,14 @@ def half_year(moment: datetime) -> str:
 def run_demo(
     settings: Settings,
     store: Store,
+    pipeline: Pipeline,
     *,
     out_dir: Path,
     anchor: datetime | None = None,
     say: Say = print,
 ) -> DemoSummary:
-    """Run every stage once over the sample sources; returns what happened."""
+    """Run every stage once over the sample sources, feeding ``pipeline`` (see ``build_pipeline``);
+    returns what happened."""
     from crawlers.collect import CollectOptions, collect_once
     from crawlers.registry import load_registry
     from reports.digest import build_digest
@@ -80,9 +82,6 @@ def run_demo(
     summary = DemoSummary()
     # The sample timeline ends now, so the flood burst is what the alert window sees.
     anchor = anchor or utcnow().replace(microsecond=0)
-
-    say("Nạp mô hình và từ điển địa danh ...")
-    pipeline = build_pipeline(settings, store)
 
     with SampleSite(anchor=anchor) as site, LocalSink(log_path=out_dir / "alerts-received.jsonl") as sink:
         registry_path = site.write_registry(out_dir / "sample-sources.yaml")

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from mediawatch.context import CommandContext
+from mediawatch.pipeline import Pipeline, build_pipeline
 from records.errors import ConflictError
 from records.schema import utcnow
 
@@ -34,21 +35,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from mediawatch.demo import run_demo
 
-    summary = run_demo(ctx.settings, ctx.store, out_dir=args.out, say=print)
+    print("Nạp mô hình và từ điển địa danh ...")
+    pipeline = build_pipeline(ctx.settings, ctx.store)  # models load once, for the run and the server
+    summary = run_demo(ctx.settings, ctx.store, pipeline, out_dir=args.out, say=print)
     if args.no_serve:
         print(summary.line())
         return 0
-    return _serve(args, ctx)
+    return _serve(args, ctx, pipeline)
 
 
-def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
+def _serve(args: argparse.Namespace, ctx: CommandContext, pipeline: Pipeline) -> int:
     import uvicorn
 
-    from mediawatch.pipeline import build_pipeline
+    from mediawatch.demo import DEMO_ADMIN, DEMO_ANALYST
     from triage_api.app import create_app
     from triage_api.services import users
 
-    for username, role in (("phan-tich-vien", "analyst"), ("quan-tri", "admin")):
+    for username, role in ((DEMO_ANALYST, "analyst"), (DEMO_ADMIN, "admin")):
         try:
             created = users.create_user(ctx.store, username=username, role=role, actor="demo", now=utcnow())
         except ConflictError:
@@ -59,7 +62,6 @@ def _serve(args: argparse.Namespace, ctx: CommandContext) -> int:
     settings = ctx.settings
     if settings.secret_key is None:
         settings = settings.model_copy(update={"secret_key": SecretStr(secrets.token_urlsafe(32))})
-    pipeline = build_pipeline(settings, ctx.store)
     app = create_app(settings, store=ctx.store, pipeline=pipeline, on_claims_changed=pipeline.refresh_claims)
     print(f"Trang phân tích: http://{args.host}:{args.port}/  (API: /api/v1/docs; Ctrl-C để dừng)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
