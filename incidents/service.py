@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from incidents import assemble
 from incidents.cluster import Cluster, ClusterParams, Member, cluster_from_items, headline
 from incidents.similarity import DocumentFrequencies, signature
-from incidents.state import CLUSTERS, NO_INCIDENT, REDIRECTS, bump_generation, load_cluster_docs
+from incidents.state import CLUSTERS, REDIRECTS, bump_generation, load_cluster_docs
 from records.errors import ConflictError, InputError, NotFoundError
 from records.schema import AuditEntry, Incident, IncidentStatus, Item, utcnow
 from store.base import Store
@@ -331,7 +331,7 @@ def remove_items(
     incident = _shrink(store, incident, remove_set, remaining, params=params, now=now, router=router)
     for item_id in members_removed:
         if store.get_item(item_id) is not None:
-            store.annotate_item(item_id, incident_id=NO_INCIDENT)
+            store.annotate_item(item_id, clear_incident=True)
     _release(store, set(members_removed))  # declined suggestions keep their own cluster
     bump_generation(store)
     _audit(store, actor=actor, action="incident.remove_items", incident=incident, removed=removing)

@@ -19,7 +19,6 @@ STATE = "incident_index"
 GENERATION_KEY = "generation"
 REDIRECTS = "incident_redirects"
 SYSTEM_ACTOR = "system:detector"
-NO_INCIDENT = ""  # Item.incident_id of an item an analyst removed (annotate_item cannot set None)
 
 
 def current_generation(store: Store) -> int:

@@ -119,8 +119,13 @@ class Store(abc.ABC):
         flags: list | None = None,
         incident_id: str | None = None,
         syndicated_with: list[str] | None = None,
+        clear_incident: bool = False,
     ) -> Item:
-        """Replace enrichment fields or the incident link without touching text or versions."""
+        """Replace enrichment fields or the incident link without touching text or versions.
+
+        ``None`` leaves a field as it is; ``clear_incident=True`` removes the incident link (an item an
+        analyst took out of an incident), and cannot be combined with ``incident_id``.
+        """
 
     @abc.abstractmethod
     def search(self, query: ItemQuery) -> Page[Item]:

@@ -239,7 +239,10 @@ class ElasticsearchStore(Store):
         flags: list | None = None,
         incident_id: str | None = None,
         syndicated_with: list[str] | None = None,
+        clear_incident: bool = False,
     ) -> Item:
+        if clear_incident and incident_id is not None:
+            raise InputError("annotate_item: clear_incident and incident_id exclude each other")
         for _ in range(CONFLICT_ATTEMPTS):
             loc = self._locate([item_id]).get(item_id)
             if loc is None:
@@ -253,6 +256,7 @@ class ElasticsearchStore(Store):
                         **({"places": places} if places is not None else {}),
                         **({"flags": flags} if flags is not None else {}),
                         **({"incident_id": incident_id} if incident_id is not None else {}),
+                        **({"incident_id": None} if clear_incident else {}),
                         **({"syndicated_with": syndicated_with} if syndicated_with is not None else {}),
                     }
                 )

@@ -309,7 +309,10 @@ class SQLiteStore(Store):
         flags: list | None = None,
         incident_id: str | None = None,
         syndicated_with: list[str] | None = None,
+        clear_incident: bool = False,
     ) -> Item:
+        if clear_incident and incident_id is not None:
+            raise InputError("annotate_item: clear_incident and incident_id exclude each other")
         with self._write() as conn:
             row = conn.execute("SELECT rowid, doc FROM items WHERE id = ?", (item_id,)).fetchone()
             if row is None:
@@ -325,6 +328,8 @@ class SQLiteStore(Store):
                     item.flags = flags
                 if incident_id is not None:
                     item.incident_id = incident_id
+                if clear_incident:
+                    item.incident_id = None
                 if syndicated_with is not None:
                     item.syndicated_with = syndicated_with
             except ValidationError as exc:

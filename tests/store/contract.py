@@ -468,6 +468,13 @@ class StoreContract:
         assert store.facet_counts(ItemQuery(), "flag") == {"scam": 1}
         store.annotate_item(item_id_, flags=[])
         assert store.count(ItemQuery(flagged=True)) == 0
+        cleared = store.annotate_item(item_id_, clear_incident=True)
+        assert cleared.incident_id is None and cleared.topics == ["health"]
+        stored = store.get_item(item_id_)
+        assert stored is not None and stored.incident_id is None
+        assert store.count(ItemQuery(incident_id="inc-9")) == 0
+        with pytest.raises(InputError):
+            store.annotate_item(item_id_, incident_id="inc-1", clear_incident=True)
         with pytest.raises(NotFoundError):
             store.annotate_item("missing", topics=[])
 
