@@ -97,7 +97,7 @@ def test_add_accepts_a_suggestion_and_remove_takes_an_item_out(store, router, cl
     social = story["items"][3].id
     removed = service.remove_items(store, story["a"], [social], actor="analyst.lan", router=router, clock=clock)
     assert social not in removed.item_ids and "fb-a" not in removed.sources and removed.reach == 30
-    assert not store.get_item(social).incident_id
+    assert store.get_item(social).incident_id is None
     assert last_audit(store).details["removed"] == [social]
 
 
