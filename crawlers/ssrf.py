@@ -6,9 +6,11 @@ unspecified addresses unless the host, address or network is allow-listed (``set
 ``safe_request`` / ``safe_fetch`` check every hop of a redirect chain again, and cap both the body on
 the wire and its decompressed size (a gzip bomb stops at the cap, it is never inflated in memory).
 
-Limit: the address is resolved for the check and again by the HTTP client; a DNS server that answers
-differently within that window (rebinding) is not caught. Pin addresses at the network layer
-(egress firewall) where that matters.
+Addresses are pinned: ``pinned_client`` connects only to an address it has just resolved and checked
+(the check runs inside the connection, not before it), so a DNS server that answers differently between
+a check and the connection (rebinding) cannot steer a request to a private address. TLS still verifies
+the certificate against the URL's host name. The crawl child does the same through its DNS resolver
+(``crawlers.resolver.PublicOnlyResolver``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from __future__ import annotations
 import ipaddress
 import socket
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from crawlers.errors import FetchError, SSRFRefused, TooLarge
@@ -60,6 +63,17 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
+def checked_addresses(host: str, port: int, *, allow: Sequence[str]) -> list[IPAddress]:
+    """The host's addresses, or SSRFRefused when any of them is non-public and not allow-listed."""
+    addresses = resolve(host, port)
+    for address in addresses:
+        if not (address.is_global or _allowed(host, address, allow)):
+            raise SSRFRefused(
+                f"{host} resolves to non-public address {address} (add it to ssrf_allow to permit)"
+            )
+    return addresses
+
+
 def check_url(url: str, *, allow: Sequence[str]) -> None:
     """Refuse (SSRFRefused) a URL that is not http(s) or whose host resolves to a non-public address,
     unless the host name, the address or a network containing it is in ``allow``."""
@@ -73,12 +87,48 @@ def check_url(url: str, *, allow: Sequence[str]) -> None:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
         raise SSRFRefused(f"refused {url!r}: bad port") from exc
-    for address in resolve(host, port):
-        if address.is_global or _allowed(host, address, allow):
-            continue
-        raise SSRFRefused(
-            f"refused {url!r}: {host} resolves to non-public address {address} (add it to ssrf_allow to permit)"
+    try:
+        checked_addresses(host, port, allow=allow)
+    except SSRFRefused as exc:
+        raise SSRFRefused(f"refused {url!r}: {exc}") from exc
+
+
+class _PinnedBackend(httpcore.SyncBackend):
+    """Resolves, checks and connects to the same address: no window between the check and the connection."""
+
+    def __init__(self, allow: Sequence[str]) -> None:
+        self.allow = list(allow)
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            address = checked_addresses(host, port, allow=self.allow)[0]
+        except SSRFRefused as exc:
+            raise SSRFRefused(f"refused connection: {exc}") from exc
+        return super().connect_tcp(str(address), port, timeout, local_address, socket_options)
+
+
+class PinnedTransport(httpx.HTTPTransport):
+    """httpx's transport with its connection pool on the pinned backend (no proxies: trust_env off)."""
+
+    def __init__(self, allow: Sequence[str]) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=httpx.Limits().max_connections,
+            network_backend=_PinnedBackend(allow),
         )
+
+
+def pinned_client(*, allow: Sequence[str], timeout: float | httpx.Timeout = 20.0) -> httpx.Client:
+    """An httpx client that only connects to checked public (or allow-listed) addresses; no redirects."""
+    return httpx.Client(transport=PinnedTransport(allow), timeout=timeout, follow_redirects=False, trust_env=False)
 
 
 @dataclass
@@ -159,7 +209,7 @@ def safe_request(
     """One HTTP request with the SSRF check on the URL and on every redirect target (GET/HEAD follow
     redirects; other methods return the 3xx). Raises SSRFRefused, FetchError or TooLarge."""
     own = client is None
-    http = client or httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+    http = client or pinned_client(allow=allow, timeout=timeout)
     request_headers = {"Accept-Encoding": "gzip, deflate", **(headers or {})}
     chain: list[str] = []
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,13 +56,29 @@ class OutgoingAlert:
         return f"{self.title}\n{self.message}\n{self.link}"
 
 
-def post_json(url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
-    """POST a JSON body; DeliveryError on a transport error or a non-2xx answer. No redirects followed."""
+def post_json(
+    url: str, body: bytes, headers: dict[str, str], *, pinned_allow: Sequence[str] | None = None
+) -> httpx.Response:
+    """POST a JSON body; DeliveryError on a transport error or a non-2xx answer. No redirects followed.
+
+    With ``pinned_allow`` (user-supplied targets such as webhooks) the connection goes only to an address
+    resolved and checked at connect time (``crawlers.ssrf.pinned_client``): no DNS-rebinding window.
+    """
+    from crawlers.errors import SSRFRefused
+    from crawlers.ssrf import pinned_client
+
     try:
-        with httpx.Client(timeout=HTTP_TIMEOUT, follow_redirects=False, trust_env=False) as client:
+        client = (
+            httpx.Client(timeout=HTTP_TIMEOUT, follow_redirects=False, trust_env=False)
+            if pinned_allow is None
+            else pinned_client(allow=pinned_allow, timeout=HTTP_TIMEOUT)
+        )
+        with client:
             response = client.post(url, content=body, headers={"Content-Type": "application/json", **headers})
     except httpx.HTTPError as exc:
         raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+    except SSRFRefused as exc:
+        raise DeliveryError(f"webhook target refused: {exc}") from exc
     if not 200 <= response.status_code < 300:
         raise DeliveryError(f"HTTP {response.status_code} from {httpx.URL(url).host}")
     return response

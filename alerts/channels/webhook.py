@@ -55,4 +55,4 @@ def send(alert: OutgoingAlert, target: ChannelTarget, settings: Settings) -> Non
         TIMESTAMP_HEADER: timestamp,
         DELIVERY_HEADER: alert.delivery_id,
     }
-    post_json(target.url, body, headers)
+    post_json(target.url, body, headers, pinned_allow=settings.ssrf_allow)

@@ -4,6 +4,7 @@ retry, and after the engine restarts; HMAC verifies; quiet hours hold non-critic
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -240,6 +241,32 @@ def test_webhook_to_a_private_address_is_refused_by_the_ssrf_guard(store, settin
     report = engine.deliver_pending()
     assert report.sent == 0 and report.failed == 1
     assert "refused" in report.errors[0]
+    assert http_sink.accepted == [] and http_sink.refused == []
+
+
+def test_webhook_host_rebinding_to_a_private_address_is_refused_at_connect_time(
+    store, settings, clock, http_sink, monkeypatch
+) -> None:
+    """The guard's lookup says public, the connection's lookup says loopback: the connection is refused."""
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34", "127.0.0.1"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "hook.test":
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    settings = with_settings(settings, {"ssrf_allow": []})
+    clock.now = NOON_UTC
+    port = http_sink.url.rsplit(":", 1)[1]
+    _rule(store, http_sink, channels=[{"type": "webhook", "url": f"http://hook.test:{port}/hook"}])
+    _incident(store, clock.now)
+    engine = AlertEngine(store, settings, seed_defaults=False, clock=clock)
+    engine.evaluate()
+    report = engine.deliver_pending()
+    assert report.sent == 0 and report.failed == 1
+    assert "refused connection: hook.test resolves to non-public address 127.0.0.1" in report.errors[0]
     assert http_sink.accepted == [] and http_sink.refused == []
 
 

@@ -78,3 +78,41 @@ def test_conditional_get_answers_not_modified(mock_site: MockSite) -> None:
     first = safe_fetch(mock_site.url("/bqn/feed.rss"), allow=["127.0.0.1"])
     again = safe_fetch(mock_site.url("/bqn/feed.rss"), allow=["127.0.0.1"], headers={"If-None-Match": first.etag})
     assert again.not_modified and again.body == b""
+
+
+def _fake_dns(monkeypatch: pytest.MonkeyPatch, answers: list[str]) -> list[str]:
+    """Make every lookup of a ``*.test`` host answer the next address of ``answers`` (the last one repeats)."""
+    import socket
+
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def getaddrinfo(host: str, port: int, *args: object, **kwargs: object) -> list:
+        if not str(host).endswith(".test"):
+            return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+        asked.append(str(host))
+        address = answers[min(len(asked), len(answers)) - 1]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr("crawlers.ssrf.socket.getaddrinfo", getaddrinfo)
+    return asked
+
+
+def test_dns_rebinding_between_check_and_connection_is_refused(
+    mock_site: MockSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = mock_site.base_url.rsplit(":", 1)[1]
+    asked = _fake_dns(monkeypatch, ["93.184.216.34", "127.0.0.1"])  # public for the check, loopback after
+    with pytest.raises(SSRFRefused, match="refused connection: rebind.test resolves to non-public address 127.0.0.1"):
+        safe_fetch(f"http://rebind.test:{port}/bqn/feed.rss", allow=[])
+    assert len(asked) == 2 and mock_site.requests == []  # checked again at connect time; nothing was sent
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(
+    mock_site: MockSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = mock_site.base_url.rsplit(":", 1)[1]
+    _fake_dns(monkeypatch, ["127.0.0.1"])  # a name no real resolver knows: only the checked answer can be used
+    result = safe_fetch(f"http://pinned.test:{port}/bqn/feed.rss", allow=["127.0.0.1"])
+    assert result.status == 200
+    assert [(host, path) for host, path, _ in mock_site.requests] == [(f"pinned.test:{port}", "/bqn/feed.rss")]
