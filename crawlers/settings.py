@@ -31,6 +31,7 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
 DNS_TIMEOUT = 10
+DNS_RESOLVER = "crawlers.resolver.PublicOnlyResolver"  # connects only to checked addresses (no DNS rebinding)
 # Not the asyncio reactor: on it, Scrapy 2.19's downloader starts every queued request of a slot
 # at once (``_process_queue`` schedules tasks that mark the slot busy only when they run), so
 # CONCURRENT_REQUESTS_PER_DOMAIN is not enforced; with a plain Twisted reactor the coroutine runs
@@ -77,6 +78,7 @@ _POLITE_KEYS = (
     "TELNETCONSOLE_ENABLED",
     "LOG_LEVEL",
     "DNS_TIMEOUT",
+    "DNS_RESOLVER",
     "TWISTED_REACTOR",
     "USER_AGENT",
     "BOT_NAME",

@@ -63,11 +63,18 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
+def is_permitted(host: str, address: IPAddress, allow: Sequence[str]) -> bool:
+    """True when ``host`` may be contacted at ``address``: a public address, or one allow-listed."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global or _allowed(host, address, allow)
+
+
 def checked_addresses(host: str, port: int, *, allow: Sequence[str]) -> list[IPAddress]:
     """The host's addresses, or SSRFRefused when any of them is non-public and not allow-listed."""
     addresses = resolve(host, port)
     for address in addresses:
-        if not (address.is_global or _allowed(host, address, allow)):
+        if not is_permitted(host, address, allow):
             raise SSRFRefused(
                 f"{host} resolves to non-public address {address} (add it to ssrf_allow to permit)"
             )
