@@ -1,0 +1,345 @@
+"""underthesea's ``word_tokenize(text, format="text")`` with the same output at a fraction of the cost.
+
+``word_tokenize`` cuts a text into tokens (underthesea's regex), asks underthesea_core's Rust
+``CRFFeaturizer`` for 43 feature strings per token, and tags them with the CRF. Most of its time goes
+into building those strings (about 20 µs per token) and handing them to the tagger. Here the strings
+are built in Python from caches: a token's unigram features, a token pair's and a token triple's n-gram
+features are made once and reused (Vietnamese has a few thousand syllables), the per-position lists are
+assembled by shifting whole columns, and features the CRF has no attribute for (about 40 %) are left
+out: the tagger drops them itself before scoring. The tags and so the output are underthesea's:
+
+- the feature templates, dictionary and CRF attributes are read from the same model files as
+  ``word_tokenize``, and its own tagger scores the features (known ones, in the same order);
+- every character is checked once against the Rust featurizer (lower case, title case) before a text
+  that contains it takes the fast path; a character that differs (or the context-sensitive Greek capital
+  sigma) sends its text through ``word_tokenize`` itself;
+- a probe text is compared with ``word_tokenize`` when the tokenizer is built; any difference, an
+  unsupported template or a missing model file disables the fast path entirely.
+
+tests/nlp/test_nlp_fast_word_tokenize.py compares the output and the feature lists with underthesea's.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, partial
+from pathlib import Path
+from typing import Any
+
+_CACHE_LIMIT = 60_000  # remembered tokens / token n-grams per cache before it starts over (tens of MB at most)
+_I32 = re.compile(r"[+-]?[0-9]+")
+_TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
+_MODEL_NAME = "ws_crf_vlsp2013_20230727"  # the model underthesea's word_tokenize loads
+_PROBE = (
+    "Sáng 12/3/2024, UBND huyện Đại Lộc (Quảng Nam) cho biết: 1.250 hộ dân ở xã Đại Hồng phải sơ tán… "
+    "Xem https://baoquangnam.vn/tin-tuc?id=5 hoặc gọi 0905-123-456! Tp. Hội An, TP.HCM; mua lu o dai loc :))"
+)
+
+
+class _Unsupported(Exception):
+    """The fast path cannot promise underthesea's output for this text (it goes through word_tokenize)."""
+
+
+def _rust_isdigit(text: str) -> str:
+    """Rust's ``text.parse::<i32>().is_ok()`` as underthesea_core writes it ("True"/"False")."""
+    if _I32.fullmatch(text) is None:
+        return "False"
+    return "True" if -(2**31) <= int(text) < 2**31 else "False"
+
+
+def _rust_istitle(text: str) -> str:
+    """underthesea_core's ``istitle``: every space-separated part starts with a character upper case leaves alone."""
+    for part in text.split(" "):
+        if not part:
+            raise _Unsupported("empty part: underthesea_core panics here")
+        first = part[0]
+        if first != first.upper():
+            return "False"
+    return "True"
+
+
+@dataclass(frozen=True)
+class _Template:
+    syntax: str
+    first: int  # offset of the first token of the span
+    length: int  # tokens in the span
+    function: str | None
+    slot: int  # index among the templates of the same span length
+
+
+def parse_templates(configs: Sequence[str]) -> list[_Template]:
+    """underthesea_core's feature templates (``T[-1]``, ``T[0,1].lower`` ...); ``ValueError`` for other forms."""
+    templates: list[_Template] = []
+    slots: dict[int, int] = {}
+    for config in configs:
+        match = _TEMPLATE.fullmatch(config)
+        if match is None:
+            raise ValueError(f"unsupported feature template {config!r}")
+        first = int(match.group(1))
+        last = int(match.group(2)) if match.group(2) is not None else first
+        if last < first:
+            raise ValueError(f"unsupported feature template {config!r}")
+        length = last - first + 1
+        slot = slots.get(length, 0)
+        slots[length] = slot + 1
+        templates.append(_Template(config, first, length, match.group(3), slot))
+    return templates
+
+
+def crfsuite_attributes(path: Path) -> frozenset[str]:
+    """The attribute strings of a CRFsuite model file (its attribute CQDB); ``ValueError`` if it is not one."""
+    data = path.read_bytes()
+    try:
+        magic, _size, kind, _version, _features, _labels, n_attrs, _f, _l, off_attrs = struct.unpack_from(
+            "<4sI4sIIIIIII", data, 0
+        )
+        chunk = off_attrs
+        cq_magic, _csize, _flag, _order, bwd_size, bwd_offset = struct.unpack_from("<4sIIIII", data, chunk)
+        if magic != b"lCRF" or kind != b"FOMC" or cq_magic != b"CQDB" or bwd_size != n_attrs:
+            raise ValueError(f"{path}: not a CRFsuite CRF1d model")
+        out = set()
+        for i, offset in enumerate(struct.unpack_from(f"<{bwd_size}I", data, chunk + bwd_offset)):
+            record_id, key_size = struct.unpack_from("<II", data, chunk + offset)
+            key = data[chunk + offset + 8 : chunk + offset + 8 + key_size]
+            if record_id != i or not key.endswith(b"\0"):
+                raise ValueError(f"{path}: attribute record {i} is malformed")
+            out.add(key[:-1].decode("utf-8", "replace"))
+    except struct.error as exc:
+        raise ValueError(f"{path}: truncated CRFsuite model ({exc})") from exc
+    return frozenset(out)
+
+
+class _SpanCache(dict[Any, tuple[str, ...]]):
+    """token (or tuple of tokens) → its feature strings for every template of that span length."""
+
+    def __init__(self, make: Callable[[Any], tuple[str, ...]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> tuple[str, ...]:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        value = self[key] = self._make(key)
+        return value
+
+
+class CrfFeatures:
+    """``CRFFeaturizer(templates, dictionary).process([[[t] for t in tokens]])[0]`` for one token sequence.
+
+    With ``known`` (the CRF's attribute strings), features the CRF does not know are left out: the tagger
+    ignores them anyway (its scores add the weights of known attributes in list order, which is kept).
+    ``_Unsupported`` when a token holds a character not checked equal to the Rust featurizer.
+    """
+
+    def __init__(
+        self, configs: Sequence[str], dictionary: set[str], reference: Any, known: frozenset[str] | None = None
+    ) -> None:
+        self.templates = parse_templates(configs)
+        self._dictionary = frozenset(dictionary)
+        self._reference = reference  # the Rust featurizer, asked once per new character
+        self._known = known
+        self._by_length: dict[int, list[_Template]] = {}
+        for template in self.templates:
+            self._by_length.setdefault(template.length, []).append(template)
+        self._caches = {length: _SpanCache(self._span_strings) for length in self._by_length}
+        pad = max(max(abs(t.first), abs(t.first + t.length - 1)) for t in self.templates) if self.templates else 0
+        self._plan = [
+            (
+                (self._keep(f"{t.syntax}=BOS"),) * pad,
+                t.length,
+                t.slot,
+                (self._keep(f"{t.syntax}=EOS"),) * pad,
+                pad + t.first,
+            )
+            for t in self.templates
+        ]
+        self._raw_plan = [
+            ((f"{t.syntax}=BOS",) * pad, t.length, t.slot, (f"{t.syntax}=EOS",) * pad, pad + t.first)
+            for t in self.templates
+        ]
+        self._safe_chars: dict[str, bool] = {}
+        self._unsafe_tokens: set[str] = set()
+
+    def _keep(self, feature: str) -> str:
+        """``feature``, or "" (dropped from the row) when the CRF does not know it."""
+        return feature if self._known is None or feature in self._known else ""
+
+    # -- feature strings of one span -----------------------------------------------------------------
+    def _strings(self, length: int, text: str) -> list[str]:
+        lower = title = digit = in_dict = ""
+        out = []
+        for template in self._by_length[length]:
+            function = template.function
+            if function is None:
+                value = text
+            elif function == "lower":
+                value = lower = lower or text.lower()
+            elif function == "isdigit":
+                value = digit = digit or _rust_isdigit(text)
+            elif function == "istitle":
+                value = title = title or _rust_istitle(text)
+            else:
+                in_dict = in_dict or ("True" if text.lower() in self._dictionary else "False")
+                value = in_dict
+            out.append(f"{template.syntax}={value}")
+        return out
+
+    def _span_strings(self, key: Any) -> tuple[str, ...]:
+        if isinstance(key, str):
+            self._check_token(key)
+            strings = self._strings(1, key)
+        else:
+            strings = self._strings(len(key), " ".join(key))
+        return tuple(map(self._keep, strings))
+
+    def _uncached_strings(self, length: int, key: Any) -> tuple[str, ...]:
+        return tuple(self._strings(length, key if length == 1 else " ".join(key)))
+
+    def _check_token(self, token: str) -> None:
+        for ch in token:
+            safe = self._safe_chars.get(ch)
+            if safe is None:
+                safe = self._safe_chars[ch] = self._check_char(ch)
+            if not safe:
+                self._unsafe_tokens.add(token)
+
+    def _check_char(self, ch: str) -> bool:
+        """Whether the Rust featurizer gives ``ch`` (a one-token sentence) the features computed here."""
+        if ch == "\u03a3":  # the lower case of capital sigma depends on its neighbours
+            return False
+        uncached = {length: partial(self._uncached_strings, length) for length in self._by_length}
+        try:
+            expected = self._reference.process([[[ch]]])[0]
+            mine = [list(row) for row in self._columns([ch], uncached, self._raw_plan)]
+        except (_Unsupported, ValueError, TypeError):
+            return False
+        return bool(mine == expected)
+
+    # -- a whole sequence ----------------------------------------------------------------------------
+    def __call__(self, tokens: Sequence[str]) -> list[list[str]]:
+        """The feature rows of ``tokens`` (known features only when ``known`` was given)."""
+        columns = self._columns(tokens, {length: c.__getitem__ for length, c in self._caches.items()}, self._plan)
+        if self._unsafe_tokens and not self._unsafe_tokens.isdisjoint(tokens):
+            raise _Unsupported("a token holds a character the Rust featurizer treats differently")
+        if self._known is None:
+            return list(map(list, columns))
+        return [list(filter(None, row)) for row in columns]
+
+    def _columns(
+        self,
+        tokens: Sequence[str],
+        lookup: Mapping[int, Callable[[Any], tuple[str, ...]]],
+        plan: list[tuple[tuple[str, ...], int, int, tuple[str, ...], int]],
+    ) -> list[tuple[str, ...]]:
+        """One tuple per token: the features of every template in template order."""
+        n = len(tokens)
+        if n == 0:
+            return []
+        spans: dict[int, list[tuple[str, ...]]] = {}
+        for length, strings_of in lookup.items():
+            if n < length:
+                spans[length] = [()] * len(self._by_length[length])
+            elif length == 1:
+                spans[length] = list(zip(*map(strings_of, tokens), strict=True))
+            else:
+                keys = zip(*(tokens[j : n - length + 1 + j] for j in range(length)), strict=True)
+                spans[length] = list(zip(*map(strings_of, keys), strict=True))
+        # Column of a template: its span column padded with BOS before and EOS after, shifted by its offset.
+        columns = [(bos + spans[length][slot] + eos)[start : start + n] for bos, length, slot, eos, start in plan]
+        return list(zip(*columns, strict=True))
+
+
+class FastWordTokenizer:
+    """``underthesea.word_tokenize(text, format="text")``, same output, built from underthesea's own parts."""
+
+    def __init__(self) -> None:
+        from underthesea import word_tokenize
+        from underthesea.pipeline.text_normalize import token_normalize
+        from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
+        from underthesea.pipeline.word_tokenize import regex_tokenize
+
+        self._word_tokenize: Callable[..., Any] = word_tokenize
+        self._regex_module = regex_tokenize  # its ``patterns`` read at each call, as underthesea's tokenize does
+        self._normalize_text = normalize_characters_in_text
+        self._token_normalize = token_normalize
+        self._tokens: dict[str, str] = {}
+        self.fallbacks = 0  # texts sent through word_tokenize itself
+        self._features: CrfFeatures | None = None
+        self._tagger: Any = None
+        self._enable()
+
+    def _enable(self) -> None:
+        """Load the same templates, dictionary and CRF as word_tokenize; keep the fast path only if a probe agrees."""
+        import joblib
+        import underthesea.pipeline.word_tokenize as wt_module
+
+        self._word_tokenize("Khởi động.")  # loads underthesea's model (and its tagger) once
+        model = getattr(wt_module, "word_tokenize_model", None)
+        folder = Path(wt_module.__file__).parent / "models" / _MODEL_NAME
+        if model is None or not folder.is_dir():
+            return
+        try:
+            configs = joblib.load(folder / "features.bin")
+            dictionary = joblib.load(folder / "dictionary.bin")
+            features = CrfFeatures(configs, dictionary, model.featurizer, known=self._attributes(folder / "models.bin"))
+        except (OSError, ValueError, TypeError):
+            return
+        self._features, self._tagger = features, model.estimator
+        if self.word_tokenize(_PROBE) != self._word_tokenize(_PROBE, format="text"):
+            self._features = self._tagger = None
+
+    @staticmethod
+    def _attributes(path: Path) -> frozenset[str] | None:
+        """The CRF's attribute strings, or None (every feature passed to the tagger) if the file cannot be read."""
+        try:
+            return crfsuite_attributes(path)
+        except (OSError, ValueError):
+            return None
+
+    @property
+    def fast(self) -> bool:
+        """Whether the fast path is in use (False: every call goes through word_tokenize)."""
+        return self._features is not None
+
+    def tokens(self, text: str) -> list[str]:
+        """underthesea's ``tokenize(text)`` (regex tokens, character and token normalisation)."""
+        text = self._normalize_text(text)
+        cache_ = self._tokens
+        out = []
+        for match in self._regex_module.patterns.finditer(text):
+            token = match.group()
+            normal = cache_.get(token)
+            if normal is None:
+                if len(cache_) > _CACHE_LIMIT:
+                    cache_.clear()
+                normal = cache_[token] = self._token_normalize(token)
+            out.append(normal)
+        return out
+
+    def word_tokenize(self, text: str) -> str:
+        """``underthesea.word_tokenize(text, format="text")``."""
+        if self._features is None or self._tagger is None:
+            return str(self._word_tokenize(text, format="text"))
+        tokens = self.tokens(text)
+        try:
+            rows = self._features(tokens)
+        except _Unsupported:
+            self.fallbacks += 1
+            return str(self._word_tokenize(text, format="text"))
+        tags = self._tagger.tag(rows) if rows else []
+        output: list[str] = []
+        for i, (tag, token) in enumerate(zip(tags, tokens, strict=True)):
+            if tag == "I-W" and i > 0:
+                output[-1] = output[-1] + " " + token
+            else:
+                output.append(token)
+        return " ".join(item.replace(" ", "_") for item in output)
+
+
+@cache
+def fast_word_tokenizer() -> FastWordTokenizer:
+    """The process's one ``FastWordTokenizer`` (built on first use: underthesea's import takes seconds)."""
+    return FastWordTokenizer()
