@@ -43,22 +43,20 @@ class _Unsupported(Exception):
     """The fast path cannot promise underthesea's output for this text (it goes through word_tokenize)."""
 
 
-def _rust_isdigit(text: str) -> str:
-    """Rust's ``text.parse::<i32>().is_ok()`` as underthesea_core writes it ("True"/"False")."""
-    if _I32.fullmatch(text) is None:
-        return "False"
-    return "True" if -(2**31) <= int(text) < 2**31 else "False"
+def _rust_isdigit(text: str) -> bool:
+    """Rust's ``text.parse::<i32>().is_ok()`` (underthesea_core's ``isdigit``)."""
+    return _I32.fullmatch(text) is not None and -(2**31) <= int(text) < 2**31
 
 
-def _rust_istitle(text: str) -> str:
+def _rust_istitle(text: str) -> bool:
     """underthesea_core's ``istitle``: every space-separated part starts with a character upper case leaves alone."""
     for part in text.split(" "):
         if not part:
             raise _Unsupported("empty part: underthesea_core panics here")
         first = part[0]
         if first != first.upper():
-            return "False"
-    return "True"
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -145,6 +143,16 @@ class CrfFeatures:
         for template in self.templates:
             self._by_length.setdefault(template.length, []).append(template)
         self._caches = {length: _SpanCache(self._span_strings) for length in self._by_length}
+        # Per span length: (prefix, function, feature if true, feature if false) of each template, kept
+        # features only (filtered) or all of them (raw, to compare with the Rust featurizer).
+        self._string_plans = {
+            filtered: {
+                length: [self._string_step(t, filtered) for t in templates]
+                for length, templates in self._by_length.items()
+            }
+            for filtered in (True, False)
+        }
+        self._functions = {length: {t.function for t in ts} for length, ts in self._by_length.items()}
         pad = max(max(abs(t.first), abs(t.first + t.length - 1)) for t in self.templates) if self.templates else 0
         self._plan = [
             (
@@ -167,36 +175,45 @@ class CrfFeatures:
         """``feature``, or "" (dropped from the row) when the CRF does not know it."""
         return feature if self._known is None or feature in self._known else ""
 
+    def _string_step(self, template: _Template, filtered: bool) -> tuple[str, str, bool, str, str]:
+        """(prefix, function, whether it is a True/False test, feature if true, feature if false)."""
+        prefix = f"{template.syntax}="
+        function = template.function or ""
+        if function in ("isdigit", "istitle", "is_in_dict"):
+            when_true, when_false = f"{prefix}True", f"{prefix}False"
+            if filtered:
+                when_true, when_false = self._keep(when_true), self._keep(when_false)
+            return prefix, function, True, when_true, when_false
+        return prefix, function, False, "", ""
+
     # -- feature strings of one span -----------------------------------------------------------------
-    def _strings(self, length: int, text: str) -> list[str]:
-        lower = title = digit = in_dict = ""
+    def _strings(self, length: int, text: str, filtered: bool) -> tuple[str, ...]:
+        """The features of the span ``text`` (its tokens joined by spaces) for each template of that length."""
+        functions = self._functions[length]
+        lower = text.lower() if "lower" in functions or "is_in_dict" in functions else text
+        flags = {
+            "isdigit": "isdigit" in functions and _rust_isdigit(text),
+            "istitle": "istitle" in functions and _rust_istitle(text),
+            "is_in_dict": lower in self._dictionary,
+        }
+        known = self._known if filtered else None
         out = []
-        for template in self._by_length[length]:
-            function = template.function
-            if function is None:
-                value = text
-            elif function == "lower":
-                value = lower = lower or text.lower()
-            elif function == "isdigit":
-                value = digit = digit or _rust_isdigit(text)
-            elif function == "istitle":
-                value = title = title or _rust_istitle(text)
+        for prefix, function, is_test, when_true, when_false in self._string_plans[filtered][length]:
+            if is_test:
+                out.append(when_true if flags[function] else when_false)
             else:
-                in_dict = in_dict or ("True" if text.lower() in self._dictionary else "False")
-                value = in_dict
-            out.append(f"{template.syntax}={value}")
-        return out
+                feature = prefix + (lower if function == "lower" else text)
+                out.append(feature if known is None or feature in known else "")
+        return tuple(out)
 
     def _span_strings(self, key: Any) -> tuple[str, ...]:
         if isinstance(key, str):
             self._check_token(key)
-            strings = self._strings(1, key)
-        else:
-            strings = self._strings(len(key), " ".join(key))
-        return tuple(map(self._keep, strings))
+            return self._strings(1, key, True)
+        return self._strings(len(key), " ".join(key), True)
 
     def _uncached_strings(self, length: int, key: Any) -> tuple[str, ...]:
-        return tuple(self._strings(length, key if length == 1 else " ".join(key)))
+        return self._strings(length, key if length == 1 else " ".join(key), False)
 
     def _check_token(self, token: str) -> None:
         for ch in token:
