@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nlp.models import FeatureSpec
-from nlp.training import flags, hate_speech, topics
+from nlp.training import flags, hate_speech, public_benchmarks, topics, vntc
 from nlp.training.common import MODELS_DIR, SHARED_DATA, model_date, read_jsonl, save_model, write_manifest
 
 # Feature specs of the shipped models (changing one requires a retrain; the loader reads them from metadata).
@@ -32,7 +32,7 @@ FLAG_SPEC = FeatureSpec(
     n_features=2**18, ngram_max=2, fold=True, char_features=2**18, char_range=(2, 5), char_prefix=800
 )
 TOPIC_SPEC = FeatureSpec(n_features=2**18, ngram_max=2, fold=True)
-VNTC_SPEC = FeatureSpec(n_features=2**18, ngram_max=2, fold=False)
+VNTC_SPEC = vntc.VNTC_SPEC
 ALL_TASKS = ("misinformation", "scam", "hate_speech", "topics", "vntc")
 
 
@@ -80,22 +80,24 @@ def build_flag(task: str, extra: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
 
 def build_hate() -> tuple[str, dict[str, Any]]:
     result = hate_speech.train_shipped(FLAG_SPEC)
-    metrics = {**result.metrics, "comparison_models": hate_speech.comparisons()}
+    # Public comparison models (ViHSD 3-class, ViCTSD toxic): figures only, written into this model's metadata.
+    metrics = {**result.metrics, "comparison_models": public_benchmarks.comparisons()}
+    files = [*result.data_files, *(f for f in public_benchmarks.data_files() if f not in result.data_files)]
     name = folder_name("hate_speech", "logreg", "vihos-mwlabelled" if result.hyper["own_set_weight"] > 0 else "vihos")
-    save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=metrics)
+    save_model(result.clf, folder_name=name, data_files=files, hyper=result.hyper, metrics=metrics)
     return name, metrics
 
 
-def build_topics(vntc: _Vntc) -> tuple[str, dict[str, Any]]:
-    result = topics.train_topics(TOPIC_SPEC, vntc.train)
+def build_topics(vntc_data: _Vntc) -> tuple[str, dict[str, Any]]:
+    result = topics.train_topics(TOPIC_SPEC, vntc_data.train)
     data = "provinceset-vntc" if result.hyper["vntc_weight"] > 0 else "provinceset"
     name = folder_name("topics", "logreg", data)
     save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=result.metrics)
     return name, result.metrics
 
 
-def build_vntc(vntc: _Vntc) -> tuple[str, dict[str, Any]]:
-    result = topics.train_vntc(VNTC_SPEC, vntc.train, vntc.test)
+def build_vntc(vntc_data: _Vntc) -> tuple[str, dict[str, Any]]:
+    result = vntc.train_vntc(vntc_data.train, vntc_data.test, VNTC_SPEC)
     name = folder_name("vntc", "linsvc", "vntc")
     save_model(result.clf, folder_name=name, data_files=result.data_files, hyper=result.hyper, metrics=result.metrics)
     return name, result.metrics
@@ -120,13 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     wanted = args.only or list(ALL_TASKS)
-    vntc = _Vntc()
+    vntc_data = _Vntc()
     builders: dict[str, Callable[[], tuple[str, dict[str, Any]]]] = {
         "misinformation": lambda: build_flag("misinformation", ("scam", "topics")),
         "scam": lambda: build_flag("scam", ("misinformation", "topics")),
         "hate_speech": build_hate,
-        "topics": lambda: build_topics(vntc),
-        "vntc": lambda: build_vntc(vntc),
+        "topics": lambda: build_topics(vntc_data),
+        "vntc": lambda: build_vntc(vntc_data),
     }
     report_path = MODELS_DIR / "training_report.json"
     report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8")) if report_path.is_file() else {}
