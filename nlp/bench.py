@@ -6,6 +6,11 @@ unique by a numbered prefix so no cache can skip work, repeated up to ``corpus_c
 claims are the sample hoaxes' claims when the content names them. The segmentation cache is
 disabled for the measurement: the ratio compares like with like.
 
+Segmentation inside enrichment is ``nlp.fast_word_tokenize`` (word_tokenize's exact output, built
+cheaper, with per-token and per-n-gram caches). The corpus repeats the sample texts, which favours
+those caches, so ``fresh_text_*`` measures word_tokenize and a new ``FastWordTokenizer`` (empty caches)
+once over the labelled training texts, which the corpus does not contain.
+
 ``classifiers_only`` is the shipped models' probabilities as enrichment computes them
 (``nlp.explain_batch.BatchScores``: hashed counts with cached word columns, the same matrices);
 ``predict_all`` is the same probabilities through ``ShippedModels.predict_all``.
@@ -21,6 +26,7 @@ from typing import Any
 from nlp.claims import KnownClaim
 from nlp.enrich import Enricher, join_title
 from nlp.explain_batch import BatchScores
+from nlp.fast_word_tokenize import FastWordTokenizer, fast_word_tokenizer
 from nlp.segment import Segmenter
 from records.identity import content_hash, item_id
 from records.schema import Item, SourceKind
@@ -58,6 +64,23 @@ def build_corpus(corpus_chars: int) -> tuple[list[Item], list[KnownClaim]]:
         total += len(title) + len(text)
         n += 1
     return items, list(claims.values())
+
+
+def _fresh_paragraphs(limit_chars: int) -> list[str]:
+    """Paragraphs of the labelled training texts (not in the bench corpus), about ``limit_chars`` in all."""
+    import json
+
+    paragraphs: list[str] = []
+    total = 0
+    for path in sorted((REPO / "nlp" / "labelled" / "train").glob("*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                text = json.loads(line).get("text") or ""
+                for paragraph in text.split("\n"):
+                    if paragraph.strip() and total < limit_chars:
+                        paragraphs.append(paragraph)
+                        total += len(paragraph)
+    return paragraphs
 
 
 def _cpu_seconds(fn: Callable[[], object]) -> tuple[float, float]:
@@ -111,6 +134,20 @@ def run(corpus_chars: int = 2_000_000, *, models_dir: Path | None = None, config
     rest_cpu, _rest_wall = _cpu_seconds(analyse_only)
     clf_cpu, _clf_wall = _cpu_seconds(classifiers_only)
     predict_all_cpu, _pa_wall = _cpu_seconds(predict_all_only)
+    fast_segment = fast_word_tokenizer().word_tokenize
+
+    def fast_segment_only() -> None:  # the same paragraphs as segment_only, through the fast path
+        for item in items:
+            for paragraph in f"{item.title}\n{item.text}".split("\n"):
+                if paragraph.strip():
+                    fast_segment(paragraph)
+
+    fast_seg_cpu, _fs_wall = _cpu_seconds(fast_segment_only)
+    fresh = _fresh_paragraphs(min(corpus_chars, 300_000))
+    fresh_chars = sum(map(len, fresh))
+    fresh_ref_cpu, _fr_wall = _cpu_seconds(lambda: [word_tokenize(p, format="text") for p in fresh])
+    fresh_tokenizer = FastWordTokenizer()  # empty caches
+    fresh_fast_cpu, _ff_wall = _cpu_seconds(lambda: [fresh_tokenizer.word_tokenize(p) for p in fresh])
     seg_rate = chars / seg_cpu
     enr_rate = chars / enr_cpu
     return {
@@ -124,6 +161,11 @@ def run(corpus_chars: int = 2_000_000, *, models_dir: Path | None = None, config
         "classifiers_only_chars_per_s_per_core": round(chars / clf_cpu) if clf_cpu > 0 else 0,
         "predict_all_chars_per_s_per_core": round(chars / predict_all_cpu) if predict_all_cpu > 0 else 0,
         "rules_matching_claims_chars_per_s_per_core": round(chars / max(rest_cpu - clf_cpu, 1e-9)),
+        "segmentation_fast_path": fast_word_tokenizer().fast,
+        "fast_segmentation_chars_per_s_per_core": round(chars / fast_seg_cpu) if fast_seg_cpu > 0 else 0,
+        "fresh_text_chars": fresh_chars,
+        "fresh_text_word_tokenize_chars_per_s_per_core": round(fresh_chars / fresh_ref_cpu) if fresh_ref_cpu else 0,
+        "fresh_text_fast_chars_per_s_per_core": round(fresh_chars / fresh_fast_cpu) if fresh_fast_cpu else 0,
         "segmentation_cpu_s": round(seg_cpu, 2),
         "enrichment_cpu_s": round(enr_cpu, 2),
         "enrichment_wall_s": round(enr_wall, 2),
