@@ -110,6 +110,22 @@ def crfsuite_attributes(path: Path) -> frozenset[str]:
     return frozenset(out)
 
 
+class _Boundary:
+    """A marker padding a token sequence: before its start (BOS) or after its end (EOS)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_BOS = _Boundary("BOS")
+_EOS = _Boundary("EOS")
+
+
 class _SpanCache(dict[Any, tuple[str, ...]]):
     """token (or tuple of tokens) → its feature strings for every template of that span length."""
 
@@ -153,21 +169,19 @@ class CrfFeatures:
             for filtered in (True, False)
         }
         self._functions = {length: {t.function for t in ts} for length, ts in self._by_length.items()}
-        pad = max(max(abs(t.first), abs(t.first + t.length - 1)) for t in self.templates) if self.templates else 0
-        self._plan = [
-            (
-                (self._keep(f"{t.syntax}=BOS"),) * pad,
-                t.length,
-                t.slot,
-                (self._keep(f"{t.syntax}=EOS"),) * pad,
-                pad + t.first,
+        # Tokens are padded with boundary markers: a span starting on one gets the BOS features, a span
+        # ending on one the EOS features (as the Rust featurizer decides, BOS first), so every template's
+        # column is one slice of its span column.
+        self._pad = max((max(-t.first, t.first + t.length - 1, 0) for t in self.templates), default=0)
+        self._plan = [(t.length, t.slot, self._pad + t.first) for t in self.templates]
+        self._boundary = {
+            (filtered, marker, length): tuple(
+                self._keep(f"{t.syntax}={marker}") if filtered else f"{t.syntax}={marker}" for t in templates
             )
-            for t in self.templates
-        ]
-        self._raw_plan = [
-            ((f"{t.syntax}=BOS",) * pad, t.length, t.slot, (f"{t.syntax}=EOS",) * pad, pad + t.first)
-            for t in self.templates
-        ]
+            for filtered in (True, False)
+            for marker in ("BOS", "EOS")
+            for length, templates in self._by_length.items()
+        }
         self._safe_chars: dict[str, bool] = {}
         self._unsafe_tokens: set[str] = set()
 
@@ -206,14 +220,19 @@ class CrfFeatures:
                 out.append(feature if known is None or feature in known else "")
         return tuple(out)
 
-    def _span_strings(self, key: Any) -> tuple[str, ...]:
-        if isinstance(key, str):
-            self._check_token(key)
-            return self._strings(1, key, True)
-        return self._strings(len(key), " ".join(key), True)
-
-    def _uncached_strings(self, length: int, key: Any) -> tuple[str, ...]:
-        return self._strings(length, key if length == 1 else " ".join(key), False)
+    def _span_strings(self, key: Any, filtered: bool = True) -> tuple[str, ...]:
+        """Features of a token (``str``) or a tuple of tokens, for every template of that span length."""
+        if type(key) is str:
+            if filtered:
+                self._check_token(key)
+            return self._strings(1, key, filtered)
+        if key is _BOS or key is _EOS:
+            return self._boundary[filtered, str(key), 1]
+        if key[0] is _BOS:
+            return self._boundary[filtered, "BOS", len(key)]
+        if key[-1] is _EOS:
+            return self._boundary[filtered, "EOS", len(key)]
+        return self._strings(len(key), " ".join(key), filtered)
 
     def _check_token(self, token: str) -> None:
         for ch in token:
@@ -227,10 +246,10 @@ class CrfFeatures:
         """Whether the Rust featurizer gives ``ch`` (a one-token sentence) the features computed here."""
         if ch == "\u03a3":  # the lower case of capital sigma depends on its neighbours
             return False
-        uncached = {length: partial(self._uncached_strings, length) for length in self._by_length}
+        uncached = {length: partial(self._span_strings, filtered=False) for length in self._by_length}
         try:
             expected = self._reference.process([[[ch]]])[0]
-            mine = [list(row) for row in self._columns([ch], uncached, self._raw_plan)]
+            mine = [list(row) for row in self._columns([ch], uncached)]
         except (_Unsupported, ValueError, TypeError):
             return False
         return bool(mine == expected)
@@ -238,7 +257,7 @@ class CrfFeatures:
     # -- a whole sequence ----------------------------------------------------------------------------
     def __call__(self, tokens: Sequence[str]) -> list[list[str]]:
         """The feature rows of ``tokens`` (known features only when ``known`` was given)."""
-        columns = self._columns(tokens, {length: c.__getitem__ for length, c in self._caches.items()}, self._plan)
+        columns = self._columns(tokens, {length: c.__getitem__ for length, c in self._caches.items()})
         if self._unsafe_tokens and not self._unsafe_tokens.isdisjoint(tokens):
             raise _Unsupported("a token holds a character the Rust featurizer treats differently")
         if self._known is None:
@@ -246,26 +265,19 @@ class CrfFeatures:
         return [list(filter(None, row)) for row in columns]
 
     def _columns(
-        self,
-        tokens: Sequence[str],
-        lookup: Mapping[int, Callable[[Any], tuple[str, ...]]],
-        plan: list[tuple[tuple[str, ...], int, int, tuple[str, ...], int]],
+        self, tokens: Sequence[str], lookup: Mapping[int, Callable[[Any], tuple[str, ...]]]
     ) -> list[tuple[str, ...]]:
         """One tuple per token: the features of every template in template order."""
         n = len(tokens)
         if n == 0:
             return []
+        padded: list[Any] = [_BOS] * self._pad + list(tokens) + [_EOS] * self._pad
+        m = len(padded)
         spans: dict[int, list[tuple[str, ...]]] = {}
         for length, strings_of in lookup.items():
-            if n < length:
-                spans[length] = [()] * len(self._by_length[length])
-            elif length == 1:
-                spans[length] = list(zip(*map(strings_of, tokens), strict=True))
-            else:
-                keys = zip(*(tokens[j : n - length + 1 + j] for j in range(length)), strict=True)
-                spans[length] = list(zip(*map(strings_of, keys), strict=True))
-        # Column of a template: its span column padded with BOS before and EOS after, shifted by its offset.
-        columns = [(bos + spans[length][slot] + eos)[start : start + n] for bos, length, slot, eos, start in plan]
+            keys = padded if length == 1 else zip(*(padded[j : m - length + 1 + j] for j in range(length)), strict=True)
+            spans[length] = list(zip(*map(strings_of, keys), strict=True))
+        columns = [spans[length][slot][start : start + n] for length, slot, start in self._plan]
         return list(zip(*columns, strict=True))
 
 
