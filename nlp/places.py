@@ -70,11 +70,13 @@ class Gazetteer:
         aliases: Iterable[_Alias],
         other_provinces: Iterable[str] = (),
         diacritics_required: Iterable[str] = (),
+        not_elsewhere: Iterable[str] = (),
     ) -> None:
         self.name = name
         self.version = version
         self._other_provinces = frozenset(fold_phrase(n) for n in other_provinces)
         self._diacritics_required = frozenset(fold_phrase(n) for n in diacritics_required)
+        self._not_elsewhere = frozenset(fold_phrase(n) for n in not_elsewhere)
         self._by_key: dict[str, list[_Alias]] = {}
         for alias in aliases:
             key = fold_phrase(alias.spelling)
@@ -97,7 +99,7 @@ class Gazetteer:
         self._province_keys = frozenset(
             key for key, bucket in self._by_key.items() if any(a.place.kind == "province" for a in bucket)
         )
-        self._home_keys = self._district_keys | self._province_keys
+        self._home_keys = self._district_keys | self._province_keys | self._not_elsewhere
 
     def find(
         self,
@@ -279,6 +281,7 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
             aliases=_aliases(data),
             other_provinces=[str(n) for n in data.get("other_provinces") or []],
             diacritics_required=[str(n) for n in data.get("diacritics_required") or []],
+            not_elsewhere=[str(n) for n in data.get("not_elsewhere") or []],
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"malformed gazetteer {path}: {exc!r}") from exc

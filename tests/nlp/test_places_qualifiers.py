@@ -61,3 +61,7 @@ def test_bare_prefix_only_name_needs_a_place_word_and_an_enumeration_of_home_pla
 
 def test_analyze_path_keeps_the_strict_rule() -> None:
     assert districts("Nước máy ở Đông Phú đục ngầu", context=False) == []
+
+
+def test_da_nang_does_not_place_a_name_elsewhere_since_the_2025_merger() -> None:
+    assert districts("Khách đông ở phường Cẩm Phô, TP Đà Nẵng") == ["Hội An"]
