@@ -26,6 +26,7 @@ import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -281,6 +282,34 @@ class CrfFeatures:
         return list(zip(*columns, strict=True))
 
 
+def join_words(tags: Sequence[str], tokens: Sequence[str]) -> str:
+    """word_tokenize's text output: a token tagged I-W (never the first) joins the word before it with "_",
+    other tokens start a new word after a space; a space inside a token is written "_" too."""
+    separators = ["_" if tag == "I-W" else " " for tag in tags]
+    separators[0] = ""
+    written = [t.replace(" ", "_") for t in tokens] if any(" " in t for t in tokens) else tokens
+    return "".join(map(add, separators, written))
+
+
+def _matched(match: re.Match[str]) -> str:
+    """The token of a match of underthesea's tokenizer regex: each alternative is one named group spanning it."""
+    return match.group()
+
+
+class _TokenCache(dict[str, str]):
+    """token → underthesea's ``token_normalize(token)``, computed on first sight."""
+
+    def __init__(self, normalize: Callable[[str], str]) -> None:
+        super().__init__()
+        self._normalize = normalize
+
+    def __missing__(self, token: str) -> str:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        value = self[token] = self._normalize(token)
+        return value
+
+
 class FastWordTokenizer:
     """``underthesea.word_tokenize(text, format="text")``, same output, built from underthesea's own parts."""
 
@@ -293,8 +322,7 @@ class FastWordTokenizer:
         self._word_tokenize: Callable[..., Any] = word_tokenize
         self._regex_module = regex_tokenize  # its ``patterns`` read at each call, as underthesea's tokenize does
         self._normalize_text = normalize_characters_in_text
-        self._token_normalize = token_normalize
-        self._tokens: dict[str, str] = {}
+        self._tokens = _TokenCache(token_normalize)
         self.fallbacks = 0  # texts sent through word_tokenize itself
         self._features: CrfFeatures | None = None
         self._tagger: Any = None
@@ -336,17 +364,7 @@ class FastWordTokenizer:
     def tokens(self, text: str) -> list[str]:
         """underthesea's ``tokenize(text)`` (regex tokens, character and token normalisation)."""
         text = self._normalize_text(text)
-        cache_ = self._tokens
-        out = []
-        for match in self._regex_module.patterns.finditer(text):
-            token = match.group()
-            normal = cache_.get(token)
-            if normal is None:
-                if len(cache_) > _CACHE_LIMIT:
-                    cache_.clear()
-                normal = cache_[token] = self._token_normalize(token)
-            out.append(normal)
-        return out
+        return list(map(self._tokens.__getitem__, map(_matched, self._regex_module.patterns.finditer(text))))
 
     def word_tokenize(self, text: str) -> str:
         """``underthesea.word_tokenize(text, format="text")``."""
@@ -358,14 +376,7 @@ class FastWordTokenizer:
         except _Unsupported:
             self.fallbacks += 1
             return str(self._word_tokenize(text, format="text"))
-        tags = self._tagger.tag(rows) if rows else []
-        output: list[str] = []
-        for i, (tag, token) in enumerate(zip(tags, tokens, strict=True)):
-            if tag == "I-W" and i > 0:
-                output[-1] = output[-1] + " " + token
-            else:
-                output.append(token)
-        return " ".join(item.replace(" ", "_") for item in output)
+        return join_words(self._tagger.tag(rows), tokens) if rows else ""
 
 
 @cache

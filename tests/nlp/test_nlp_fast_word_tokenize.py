@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nlp.fast_word_tokenize import FastWordTokenizer, crfsuite_attributes, fast_word_tokenizer
+from nlp.fast_word_tokenize import FastWordTokenizer, crfsuite_attributes, fast_word_tokenizer, join_words
 from nlp.segment import Segmenter
 
 REPO = Path(__file__).resolve().parents[2]
@@ -142,3 +142,27 @@ def test_segmenter_output_is_word_tokenize_per_paragraph() -> None:
     text = "\n".join(VARIED[:6])
     expected = "\n".join(_word_tokenize(p) for p in text.split("\n") if p.strip())
     assert Segmenter(cache_size=0).segment(text) == expected
+
+
+def _underthesea_join(tags: list[str], tokens: list[str]) -> str:
+    """The output loop of underthesea's word_tokenize (format="text"), as written there."""
+    output: list[str] = []
+    for i, (tag, token) in enumerate(zip(tags, tokens, strict=True)):
+        if tag == "I-W" and i > 0:
+            output[-1] = output[-1] + " " + token
+        else:
+            output.append(token)
+    return " ".join(item.replace(" ", "_") for item in output)
+
+
+@pytest.mark.parametrize(
+    ("tags", "tokens"),
+    [
+        (["B-W"], ["Lũ"]),
+        (["I-W", "I-W", "B-W"], ["Người", "dân", "đi"]),
+        (["B-W", "I-W", "B-W", "I-W"], ["Đại", "Lộc", "sơ", "tán"]),
+        (["B-W", "I-W", "B-W"], ["a b", "c", "d e"]),  # spaces inside tokens (never from the regex) become "_"
+    ],
+)
+def test_join_words_is_word_tokenizes_output_loop(tags: list[str], tokens: list[str]) -> None:
+    assert join_words(tags, tokens) == _underthesea_join(tags, tokens)
