@@ -166,3 +166,17 @@ def _underthesea_join(tags: list[str], tokens: list[str]) -> str:
 )
 def test_join_words_is_word_tokenizes_output_loop(tags: list[str], tokens: list[str]) -> None:
     assert join_words(tags, tokens) == _underthesea_join(tags, tokens)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["5", "+5", "-5", "007", "2147483647", "2147483648", "-2147483648", "-2147483649", "١٢", "5a", "1.5", "-", "+"],
+)
+def test_isdigit_and_istitle_match_the_rust_featurizer(fast: FastWordTokenizer, token: str) -> None:
+    import underthesea.pipeline.word_tokenize as wt_module
+
+    from nlp.fast_word_tokenize import _rust_isdigit, _rust_istitle
+
+    rust = wt_module.word_tokenize_model.featurizer.process([[[token]]])[0][0]
+    assert f"T[0].isdigit={_rust_isdigit(token)}" in rust
+    assert f"T[0].istitle={_rust_istitle(token)}" in rust
