@@ -3,11 +3,15 @@
 One pass of one compiled matcher over the folded text finds every phrase of every group; a few
 regular expressions (account numbers, links) run on the same folded text. Each group counts once,
 with the first passage that triggered it as evidence for the reason shown to the analyst.
+
+A group marked ``negatable`` ignores a passage that a negation word governs ("không yêu cầu chuyển
+tiền", "đừng bấm vào link"): a warning that quotes a scam's wording does not carry the scam's cue.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +31,33 @@ class CueGroup:
     weight: float
     label: str  # Vietnamese, shown in reasons
     requires: tuple[str, ...] = ()
+    negatable: bool = False  # a passage governed by a negation word does not count
+
+
+@dataclass(frozen=True)
+class Negation:
+    """Which words negate a following cue passage, and how far back they are looked for.
+
+    Words are compared as written (lower case): folding would merge "đừng" with "đúng" and "dùng".
+    """
+
+    words: frozenset[str] = frozenset()  # không, đừng, chẳng ... and their spellings without diacritics
+    window: int = 4  # words before the passage, within its clause
+    not_after: frozenset[str] = frozenset()  # a negation word right after one of these does not negate (nếu không)
+
+    def governs(self, before: str) -> bool:
+        """True when a negation word ends ``before`` (the text preceding a passage) within ``window`` words."""
+        if not self.words:
+            return False
+        words = _WORD.findall(_CLAUSE_END.split(before.lower())[-1])
+        for i in range(len(words) - 1, max(len(words) - 1 - self.window, -1), -1):
+            if words[i] in self.words and not (i > 0 and words[i - 1] in self.not_after):
+                return True
+        return False
+
+
+_CLAUSE_END = re.compile(r"[.!?;:,\n]")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -43,9 +74,11 @@ class CueSet:
     """All cue groups, matched together."""
 
     def __init__(self, groups: dict[str, CueGroup], phrases: dict[str, list[str]],
-                 patterns: dict[str, list[tuple[re.Pattern[str] | None, re.Pattern[str]]]], version: str) -> None:
+                 patterns: dict[str, list[tuple[re.Pattern[str] | None, re.Pattern[str]]]], version: str,
+                 negation: Negation | None = None) -> None:
         self.groups = groups
         self.version = version
+        self.negation = negation or Negation()
         self._phrase_groups: dict[str, list[str]] = {}
         for group, items in phrases.items():
             for phrase in items:
@@ -56,16 +89,28 @@ class CueSet:
     def find(self, text: FoldedText) -> list[CueHit]:
         """The cue groups present in ``text`` (one hit per group, first evidence), requirements applied."""
         first: dict[str, str] = {}
-        for start, end, key in self._matcher.finditer(text.folded):
+        folded = text.folded
+        for start, end, key in self._matcher.finditer(folded):
+            negated: bool | None = None
             for group in self._phrase_groups[key]:
-                first.setdefault(group, text.original_span(start, end))
+                if group in first:
+                    continue
+                if self.groups[group].negatable:
+                    if negated is None:
+                        negated = self.negation.governs(text.original_span(max(0, start - 120), start))
+                    if negated:
+                        continue
+                first[group] = text.original_span(start, end)
         for group, regexes in self._patterns.items():
             if group in first:
                 continue
+            negatable = self.groups[group].negatable
             for guard, regex in regexes:
-                if guard is not None and guard.search(text.folded) is None:
+                if guard is not None and guard.search(folded) is None:
                     continue
-                match = regex.search(text.folded)
+                match = next((m for m in regex.finditer(folded)
+                              if not (negatable and self.negation.governs(
+                                  text.original_span(max(0, m.start() - 120), m.start())))), None)
                 if match:
                     first[group] = text.original_span(match.start(), match.end())
                     break
@@ -105,13 +150,20 @@ def load_cues(path: Path | None = None) -> CueSet:
             weight = float(spec["weight"])
             if not 0.0 <= weight <= 1.0:
                 raise ValueError(f"group {name}: weight {weight} outside [0, 1]")
-            groups[name] = CueGroup(name, kind, weight, str(spec["label"]), tuple(spec.get("requires", ())))
+            groups[name] = CueGroup(name, kind, weight, str(spec["label"]), tuple(spec.get("requires", ())),
+                                    bool(spec.get("negatable", False)))
             phrases[name] = [str(p) for p in spec.get("phrases", [])]
             patterns[name] = [_pattern(p) for p in spec.get("patterns", [])]
         for group in groups.values():
             unknown = [r for r in group.requires if r not in groups]
             if unknown:
                 raise ValueError(f"group {group.name} requires unknown groups {unknown}")
-        return CueSet(groups, phrases, patterns, str(data.get("version", "1")))
+        neg = data.get("negation") or {}
+        negation = Negation(
+            frozenset(unicodedata.normalize("NFC", str(w)).lower() for w in neg.get("words", [])),
+            int(neg.get("window", 4)),
+            frozenset(unicodedata.normalize("NFC", str(w)).lower() for w in neg.get("not_after", [])),
+        )
+        return CueSet(groups, phrases, patterns, str(data.get("version", "1")), negation)
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, re.error) as exc:
         raise ConfigError(f"cannot load cues from {path}: {exc}") from exc

@@ -9,7 +9,7 @@ the figures reported as held-out come from the ``test`` split, which nothing is 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,11 @@ from nlp.training.common import (
 )
 
 # Negative kinds whose false-flag rate is the "criticism and news flagged as misinformation" figure.
-LEGITIMATE_KINDS = frozenset({"criticism", "complaint", "opinion", "ordinary_news", "news_about_rumour"})
+# The second author's categories "news" and "question" (asking whether a rumour is true) count too.
+LEGITIMATE_KINDS = frozenset(
+    {"criticism", "complaint", "opinion", "ordinary_news", "news_about_rumour", "news", "question"}
+)
+SECOND_AUTHOR_DIR = LABELLED_DIR / "second_author"
 C_GRID = (1.0, 4.0, 16.0)
 
 
@@ -80,12 +84,22 @@ def evaluate_flag(
 
 
 def constrained_threshold(
-    p: np.ndarray, y: np.ndarray, legit: np.ndarray, *, min_precision: float, max_legit_rate: float
+    p: np.ndarray,
+    y: np.ndarray,
+    legit: np.ndarray,
+    *,
+    min_precision: float,
+    max_legit_rate: float,
+    decide: Callable[[np.ndarray, float], np.ndarray] | None = None,
 ) -> float:
-    """Threshold maximising F1 among those meeting both constraints (else the most precise one found)."""
+    """Threshold maximising F1 among those meeting both constraints (else the most precise one found).
+
+    ``decide(p, t)`` says which records are flagged at threshold ``t`` (default ``p >= t``); with
+    ``SystemCutoffs.decide`` the constraints and F1 are those of the whole flag formula (cues, dampeners).
+    """
     best_t, best_key = 0.5, (-1, -1.0, -1.0)
     for t in np.round(np.arange(0.05, 0.96, 0.01), 2):
-        pred = p >= t
+        pred = decide(p, float(t)) if decide is not None else p >= t
         tp = float((pred & (y == 1)).sum())
         prec = tp / max(float(pred.sum()), 1.0)
         rec = tp / max(float((y == 1).sum()), 1.0)
@@ -96,6 +110,56 @@ def constrained_threshold(
         if key > best_key:
             best_t, best_key = float(t), key
     return best_t
+
+
+class SystemCutoffs:
+    """Per record, the smallest rescaled model probability at which the whole flag formula flags it.
+
+    The Enricher flags a text when ``score_flags`` (classifier share, cue evidence, dampeners) reaches the
+    kind's threshold, the model's probability being first rescaled so that its own threshold lands on the
+    flag threshold (``nlp.enrich._rescale``). The score rises with that probability, so each text has one
+    cutoff, found by bisection on the real formula; a threshold ``t`` is then judged as the system would
+    apply it (``decide``), which lets training choose the threshold under the legitimate-content limit
+    of the whole system rather than of the classifier alone.
+    """
+
+    def __init__(self, task: str, texts: Sequence[str]) -> None:
+        from nlp.cues import load_cues
+        from nlp.flags import load_flag_rules, score_flags
+        from nlp.language import detect_language
+        from nlp.matching import FoldedText
+
+        rules = load_flag_rules()
+        cues = load_cues()
+        self.task = task
+        self.flag_threshold = rules.kinds[task].threshold
+
+        def flagged(hits: Any, value: float) -> bool:
+            found = score_flags(rules, hits=hits, claim=None, proba={task: value}, official=False)
+            return any(f.kind == task for f in found)
+
+        cutoffs = np.empty(len(texts))
+        for i, text in enumerate(texts):
+            hits = cues.find(FoldedText.of(text))
+            if flagged(hits, 0.0):
+                cutoffs[i] = 0.0
+            elif detect_language(text) != "vi" or not flagged(hits, 1.0):
+                cutoffs[i] = np.inf  # the model's output is not used, or cannot flag it alone
+            else:
+                lo, hi = 0.0, 1.0
+                for _ in range(20):
+                    mid = (lo + hi) / 2
+                    lo, hi = (lo, mid) if flagged(hits, mid) else (mid, hi)
+                cutoffs[i] = hi
+        self.cutoffs = cutoffs
+
+    def decide(self, p: np.ndarray, t: float) -> np.ndarray:
+        """Which records the system flags when the model's threshold is ``t`` (``p`` aligned with the texts)."""
+        from nlp.enrich import _rescale
+
+        reps = len(p) // len(self.cutoffs)
+        rescaled = np.array([_rescale(float(v), t, self.flag_threshold) for v in p])
+        return np.asarray(rescaled >= np.tile(self.cutoffs, reps))
 
 
 CV_REPEATS = 3
@@ -110,24 +174,34 @@ def oof_scores(x: sp.csr_matrix, y: np.ndarray, *, c: float, folds: int = 5, see
     return out
 
 
-def train_flag(
+@dataclass
+class FittedFlag:
+    clf: TextClassifier
+    cv_f1: float
+    c: float
+    threshold: float
+
+
+def fit_flag_classifier(
     task: str,
+    tune: Sequence[dict[str, Any]],
+    extra: Sequence[dict[str, Any]],
     *,
-    own_file: Path,
-    extra_negative_files: Sequence[Path],
     spec: FeatureSpec,
     min_precision: float = 0.85,
     max_legit_rate: float = 0.05,
-) -> FlagResult:
-    """Tune C, Platt calibration and threshold on 5-fold out-of-fold scores of train+dev; fit on train+dev."""
-    heldout = heldout_keys()
-    own = read_jsonl(own_file)
-    tune = without_heldout([r for r in own if r["split"] in ("train", "dev")], heldout)
-    test = [r for r in own if r["split"] == "test"]
-    extra = without_heldout(
-        [r for path in extra_negative_files for r in read_jsonl(path) if r["split"] in ("train", "dev")], heldout
-    )
-    fit_records = tune + extra
+    repeats: int = CV_REPEATS,
+    c_grid: Sequence[float] = C_GRID,
+    system: bool = True,
+) -> FittedFlag:
+    """C, Platt calibration and threshold from repeated 5-fold out-of-fold scores; final fit on everything.
+
+    ``tune`` are the task's own labelled records (positives and hard negatives; the threshold is chosen on
+    them, under the legitimate-content constraint), ``extra`` are further negatives (other tasks' sets).
+    ``system``: precision, F1 and the legitimate-content rate are those of the whole flag formula
+    (``SystemCutoffs``), i.e. of what the Enricher shows, not of the classifier alone.
+    """
+    fit_records = [*tune, *extra]
     fit_texts = [model_text(r) for r in fit_records]
     y = np.array([_is_positive(r, task) for r in fit_records], dtype=int)
     counts = spec.counts(fit_texts)
@@ -135,18 +209,22 @@ def train_flag(
     x = tfidf(counts, idf)
     own_mask = np.arange(len(fit_records)) < len(tune)
     legit_mask = np.array([r.get("kind") in LEGITIMATE_KINDS for r in tune], dtype=bool)
+    decide = SystemCutoffs(task, fit_texts[: len(tune)]).decide if system else None
 
     best: tuple[float, float, float, float, float] | None = None  # f1, c, a, b, threshold
-    # Repeated cross-validation (CV_REPEATS seeds): selection on one split of a few hundred examples is noisy.
-    own_y = np.tile(y[own_mask], CV_REPEATS)
-    own_legit = np.tile(legit_mask, CV_REPEATS)
-    for c in C_GRID:
-        s = np.concatenate([oof_scores(x, y, c=c, seed=SEED + r) for r in range(CV_REPEATS)])
-        a, b = platt(s, np.tile(y, CV_REPEATS))
+    # Repeated cross-validation: selection on one split of a few hundred examples is noisy.
+    own_y = np.tile(y[own_mask], repeats)
+    own_legit = np.tile(legit_mask, repeats)
+    for c in c_grid:
+        s = np.concatenate([oof_scores(x, y, c=c, seed=SEED + r) for r in range(repeats)])
+        a, b = platt(s, np.tile(y, repeats))
         p = 1.0 / (1.0 + np.exp(-(a * s + b)))
-        p_own = p[np.tile(own_mask, CV_REPEATS)]
-        t = constrained_threshold(p_own, own_y, own_legit, min_precision=min_precision, max_legit_rate=max_legit_rate)
-        f1 = binary_metrics(own_y, (p_own >= t).astype(int))["f1"]
+        p_own = p[np.tile(own_mask, repeats)]
+        t = constrained_threshold(
+            p_own, own_y, own_legit, min_precision=min_precision, max_legit_rate=max_legit_rate, decide=decide
+        )
+        pred = decide(p_own, t) if decide is not None else p_own >= t
+        f1 = binary_metrics(own_y, pred.astype(int))["f1"]
         if best is None or f1 > best[0]:
             best = (f1, c, a, b, t)
     assert best is not None
@@ -164,31 +242,70 @@ def train_flag(
         calib_b=np.array([b]),
         thresholds={task: threshold},
     )
+    return FittedFlag(clf, cv_f1, c_best, threshold)
+
+
+def second_author_records(task: str) -> list[dict[str, Any]]:
+    """The second author's rows for ``task`` (retired held-out v1), with ``kind`` = their ``category``."""
+    path = SECOND_AUTHOR_DIR / f"{task}.jsonl"
+    return [{**r, "kind": r.get("category", "")} for r in read_jsonl(path)] if path.is_file() else []
+
+
+def train_flag(
+    task: str,
+    *,
+    own_file: Path,
+    extra_negative_files: Sequence[Path],
+    spec: FeatureSpec,
+    min_precision: float = 0.85,
+    max_legit_rate: float = 0.05,
+    second_author: bool = True,
+) -> FlagResult:
+    """Tune C, Platt calibration and threshold on out-of-fold scores of train+dev (+ the second author's rows)."""
+    heldout = heldout_keys()
+    own = read_jsonl(own_file)
+    tune = without_heldout([r for r in own if r["split"] in ("train", "dev")], heldout)
+    test = [r for r in own if r["split"] == "test"]
+    second = without_heldout(second_author_records(task), heldout) if second_author else []
+    extra = without_heldout(
+        [r for path in extra_negative_files for r in read_jsonl(path) if r["split"] in ("train", "dev")], heldout
+    )
+    fitted = fit_flag_classifier(
+        task, tune + second, extra, spec=spec, min_precision=min_precision, max_legit_rate=max_legit_rate
+    )
+    clf = fitted.clf
+    second_note = (
+        f" plus all {len(second)} rows of the second author's set ({SECOND_AUTHOR_DIR.name}/{task}.jsonl)"
+        if second else ""
+    )
     metrics = {
-        "cross_validated_f1_train_dev": cv_f1,
+        "cross_validated_f1_train_dev": fitted.cv_f1,
         "test": evaluate_flag(clf, task, test),
         "how_measured": (
             f"{own_file.name}: deterministic split by hash of the folded text. Tuning on {CV_REPEATS}x repeated"
             " 5-fold out-of-fold"
-            f" scores of train+dev ({len(tune)} examples, plus {len(extra)} negatives from the other labelled"
-            " sets' train+dev splits): C, Platt calibration, and the threshold that maximises F1 subject to"
-            f" precision >= {min_precision} and at most {max_legit_rate:.0%} of criticism/complaints/opinion/news"
-            f" flagged. Final fit on all of that. 'test' = the {len(test)} examples of the"
-            " test split, never used for fitting or tuning."
+            f" scores of train+dev ({len(tune)} examples{second_note}, plus {len(extra)} negatives from the other"
+            " labelled sets' train+dev splits): C, Platt calibration, and the threshold that maximises the F1 of"
+            " the whole flag formula (classifier + cues + dampeners, nlp/flags.py, as the Enricher applies it)"
+            f" subject to precision >= {min_precision} and at most {max_legit_rate:.0%} of criticism/complaints/"
+            f"opinion/news/questions flagged. Final fit on all of that. 'test' = the {len(test)} examples of the"
+            " test split (classifier alone), never used for fitting or tuning."
         ),
     }
     hyper = {
         "algorithm": "LogisticRegression(liblinear, class_weight=balanced)",
-        "C": c_best,
+        "C": fitted.c,
         "C_grid": list(C_GRID),
-        "threshold": threshold,
+        "threshold": fitted.threshold,
         "threshold_rule": (
-            f"max out-of-fold F1 with precision >= {min_precision} and legitimate-content flag rate <= {max_legit_rate}"
+            f"max out-of-fold F1 of the whole flag formula (cues, dampeners) with precision >= {min_precision} and"
+            f" legitimate-content flag rate <= {max_legit_rate}"
         ),
         "features": spec.to_dict(),
-        "fit_size": len(fit_records),
+        "fit_size": len(tune) + len(second) + len(extra),
     }
-    return FlagResult(clf, metrics, hyper, [own_file, *extra_negative_files])
+    files = [own_file, *([SECOND_AUTHOR_DIR / f"{task}.jsonl"] if second else []), *extra_negative_files]
+    return FlagResult(clf, metrics, hyper, files)
 
 
 def labelled_file(name: str) -> Path:

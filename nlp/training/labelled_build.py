@@ -31,6 +31,7 @@ HARD_NEGATIVE_KINDS = frozenset(
         "criticism",
         "complaint",
         "opinion",
+        "question",
         "ordinary_news",
         "scam_warning",
         "scam_arrest_news",
