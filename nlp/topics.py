@@ -1,19 +1,23 @@
 """Topics: analyst-editable keyword rules (``nlp/topic_rules.yaml``) combined with the trained classifier.
 
 Rule score of a topic = sum of the weights of the distinct phrases found on the folded text
-(negative phrases subtract). Decision per topic:
+(negative phrases subtract; ``ignore`` phrases match but count for no topic, so the topic words inside
+them do not count either). Decision per topic:
 - rules alone: score ≥ ``threshold``;
 - classifier alone: probability ≥ its threshold (per label from the model metadata, else
   ``classifier_threshold`` of ``config/topics.yaml``);
 - together: score ≥ ``support`` and probability ≥ half the classifier threshold.
+The shipped model's per-topic thresholds are chosen by cross-validation for this whole decision
+(``nlp.training.topics.system_thresholds``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from nlp.matching import PhraseMatcher, fold_phrase
@@ -33,11 +37,12 @@ class TopicRules:
     """Keyword rules of every topic, matched in one pass."""
 
     def __init__(self, weights: Mapping[str, Mapping[str, float]], *, threshold: float, support: float,
-                 version: str) -> None:
+                 version: str, ignore: Iterable[str] = ()) -> None:
         self.threshold = threshold
         self.support = support
         self.version = version
-        self._by_phrase: dict[str, list[tuple[str, float]]] = {}
+        # Ignored phrases match like keywords (so the longer phrase wins) but count for no topic.
+        self._by_phrase: dict[str, list[tuple[str, float]]] = {fold_phrase(p): [] for p in ignore}
         for topic, phrases in weights.items():
             if topic not in TOPIC_IDS:
                 raise ConfigError(f"topic rules name unknown topic {topic!r}")
@@ -75,6 +80,23 @@ class TopicRules:
         return out
 
 
+    def score_matrix(self, folded_texts: Sequence[str]) -> np.ndarray:
+        """Rule scores as an array, texts × ``TOPIC_IDS`` (0 where no phrase of a topic matched)."""
+        out = np.zeros((len(folded_texts), len(TOPIC_IDS)))
+        for i, folded in enumerate(folded_texts):
+            for topic, score in self.scores(folded).items():
+                out[i, TOPIC_IDS.index(topic)] = score.score
+        return out
+
+    def decide_matrix(self, rule_scores: np.ndarray, proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+        """``decide`` for many texts at once (0/1 array, texts × topics; columns in ``TOPIC_IDS`` order)."""
+        return (
+            (rule_scores >= self.threshold)
+            | (proba >= thresholds)
+            | ((rule_scores >= self.support) & (proba >= thresholds / 2))
+        ).astype(int)
+
+
 def load_topic_rules(path: Path | None = None) -> TopicRules:
     """Load keyword rules (default ``nlp/topic_rules.yaml``); ``ConfigError`` when malformed."""
     path = path or DEFAULT_RULES
@@ -84,8 +106,9 @@ def load_topic_rules(path: Path | None = None) -> TopicRules:
             topic: {**(spec.get("keywords") or {}), **(spec.get("negative") or {})}
             for topic, spec in data["topics"].items()
         }
+        ignore = [str(p) for p in data.get("ignore") or []]
         return TopicRules(weights, threshold=float(data["threshold"]), support=float(data["support"]),
-                          version=str(data.get("version", "1")))
+                          version=str(data.get("version", "1")), ignore=ignore)
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"cannot load topic rules from {path}: {exc}") from exc
 
