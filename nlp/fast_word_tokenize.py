@@ -26,11 +26,14 @@ import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
+from itertools import chain
 from operator import add
 from pathlib import Path
 from typing import Any
 
 _CACHE_LIMIT = 60_000  # remembered tokens / token n-grams per cache before it starts over (tens of MB at most)
+# underthesea's "Th.S" and "Th.s" abbreviations (an unescaped dot: any character but a newline) can span a space.
+_ACROSS_SPACE = re.compile(r"Th[^\S\n][Ss]")
 _I32 = re.compile(r"[+-]?[0-9]+")
 _TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
 _MODEL_NAME = "ws_crf_vlsp2013_20230727"  # the model underthesea's word_tokenize loads
@@ -160,8 +163,15 @@ class CrfFeatures:
         for template in self.templates:
             self._by_length.setdefault(template.length, []).append(template)
         self._caches = {length: _SpanCache(self._span_strings) for length in self._by_length}
-        # Per span length: (prefix, function, feature if true, feature if false) of each template, kept
-        # features only (filtered) or all of them (raw, to compare with the Rust featurizer).
+        # With ``known``: per template, value → the CRF's own attribute string ("T[0]=nhà"), so a kept
+        # feature is looked up, not built, and the same string object goes to the tagger every time.
+        self._known_values: dict[str, dict[str, str]] = {t.syntax: {} for t in self.templates}
+        for attribute in known or ():
+            syntax, equals, value = attribute.partition("=")
+            if equals and syntax in self._known_values:
+                self._known_values[syntax][value] = attribute
+        # Per span length, one step per template: kept features only (filtered) or all of them (raw, to
+        # compare with the Rust featurizer).
         self._string_plans = {
             filtered: {
                 length: [self._string_step(t, filtered) for t in templates]
@@ -187,23 +197,32 @@ class CrfFeatures:
         self._unsafe_tokens: set[str] = set()
 
     def _keep(self, feature: str) -> str:
-        """``feature``, or "" (dropped from the row) when the CRF does not know it."""
-        return feature if self._known is None or feature in self._known else ""
+        """``feature`` (the CRF's own string object for it), or "" (dropped from the row) when the CRF does
+        not know it."""
+        if self._known is None:
+            return feature
+        syntax, _equals, value = feature.partition("=")
+        return self._known_values.get(syntax, {}).get(value, "")
 
-    def _string_step(self, template: _Template, filtered: bool) -> tuple[str, str, bool, str, str]:
-        """(prefix, function, whether it is a True/False test, feature if true, feature if false)."""
+    def _string_step(
+        self, template: _Template, filtered: bool
+    ) -> tuple[str, str, bool, str, str, dict[str, str] | None]:
+        """(prefix, function, whether it is a True/False test, feature if true, feature if false,
+        value → kept feature when features are filtered by the CRF's attributes)."""
         prefix = f"{template.syntax}="
         function = template.function or ""
+        values = self._known_values[template.syntax] if filtered and self._known is not None else None
         if function in ("isdigit", "istitle", "is_in_dict"):
             when_true, when_false = f"{prefix}True", f"{prefix}False"
             if filtered:
                 when_true, when_false = self._keep(when_true), self._keep(when_false)
-            return prefix, function, True, when_true, when_false
-        return prefix, function, False, "", ""
+            return prefix, function, True, when_true, when_false, values
+        return prefix, function, False, "", "", values
 
     # -- feature strings of one span -----------------------------------------------------------------
     def _strings(self, length: int, text: str, filtered: bool) -> tuple[str, ...]:
-        """The features of the span ``text`` (its tokens joined by spaces) for each template of that length."""
+        """The features of the span ``text`` (its tokens joined by spaces) for each template of that length;
+        filtered: "" for a feature the CRF does not know."""
         functions = self._functions[length]
         lower = text.lower() if "lower" in functions or "is_in_dict" in functions else text
         flags = {
@@ -211,14 +230,14 @@ class CrfFeatures:
             "istitle": "istitle" in functions and _rust_istitle(text),
             "is_in_dict": lower in self._dictionary,
         }
-        known = self._known if filtered else None
         out = []
-        for prefix, function, is_test, when_true, when_false in self._string_plans[filtered][length]:
+        for prefix, function, is_test, when_true, when_false, values in self._string_plans[filtered][length]:
             if is_test:
                 out.append(when_true if flags[function] else when_false)
+            elif values is not None:
+                out.append(values.get(lower if function == "lower" else text, ""))
             else:
-                feature = prefix + (lower if function == "lower" else text)
-                out.append(feature if known is None or feature in known else "")
+                out.append(prefix + (lower if function == "lower" else text))
         return tuple(out)
 
     def _span_strings(self, key: Any, filtered: bool = True) -> tuple[str, ...]:
@@ -310,6 +329,22 @@ class _TokenCache(dict[str, str]):
         return value
 
 
+class _ChunkCache(dict[tuple[str, str], tuple[str, ...]]):
+    """(chunk of text without whitespace, what follows it) → its normalised tokens, computed on first sight."""
+
+    def __init__(self, patterns: re.Pattern[str], tokens: _TokenCache) -> None:
+        super().__init__()
+        self.patterns = patterns
+        self._tokens = tokens
+
+    def __missing__(self, key: tuple[str, str]) -> tuple[str, ...]:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        chunk, suffix = key
+        value = self[key] = tuple(map(self._tokens.__getitem__, map(_matched, self.patterns.finditer(chunk + suffix))))
+        return value
+
+
 class FastWordTokenizer:
     """``underthesea.word_tokenize(text, format="text")``, same output, built from underthesea's own parts."""
 
@@ -323,6 +358,7 @@ class FastWordTokenizer:
         self._regex_module = regex_tokenize  # its ``patterns`` read at each call, as underthesea's tokenize does
         self._normalize_text = normalize_characters_in_text
         self._tokens = _TokenCache(token_normalize)
+        self._chunks = _ChunkCache(regex_tokenize.patterns, self._tokens)
         self.fallbacks = 0  # texts sent through word_tokenize itself
         self._features: CrfFeatures | None = None
         self._tagger: Any = None
@@ -362,9 +398,26 @@ class FastWordTokenizer:
         return self._features is not None
 
     def tokens(self, text: str) -> list[str]:
-        """underthesea's ``tokenize(text)`` (regex tokens, character and token normalisation)."""
+        """underthesea's ``tokenize(text)`` (regex tokens, character and token normalisation).
+
+        No token of underthesea's regex holds whitespace except its "Th.S"/"Th.s" abbreviations (an
+        unescaped dot), and its lookarounds see one character or the end: so unless "Th", one space and
+        "S"/"s" occur, the tokens of a text are those of its whitespace-separated chunks, each followed
+        by a space (or, for the last, by what ends the text), and a chunk's tokens are remembered.
+        """
         text = self._normalize_text(text)
-        return list(map(self._tokens.__getitem__, map(_matched, self._regex_module.patterns.finditer(text))))
+        patterns = self._regex_module.patterns
+        if patterns is not self._chunks.patterns:  # underthesea recompiles it for fixed words
+            self._chunks = _ChunkCache(patterns, self._tokens)
+        if _ACROSS_SPACE.search(text):
+            return list(map(self._tokens.__getitem__, map(_matched, patterns.finditer(text))))
+        chunks = text.split()
+        if not chunks:
+            return []
+        rest = text[len(text.rstrip()) :]
+        suffixes = [" "] * len(chunks)
+        suffixes[-1] = rest if rest in ("", "\n") else " "
+        return list(chain.from_iterable(map(self._chunks.__getitem__, zip(chunks, suffixes, strict=True))))
 
     def word_tokenize(self, text: str) -> str:
         """``underthesea.word_tokenize(text, format="text")``."""

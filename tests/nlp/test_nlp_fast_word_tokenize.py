@@ -180,3 +180,32 @@ def test_isdigit_and_istitle_match_the_rust_featurizer(fast: FastWordTokenizer, 
     rust = wt_module.word_tokenize_model.featurizer.process([[[token]]])[0][0]
     assert f"T[0].isdigit={_rust_isdigit(token)}" in rust
     assert f"T[0].istitle={_rust_istitle(token)}" in rust
+
+
+_TRICKY = "ThSsTPpDđĐaăeêoôơuư0123456789.,:;!?'’&@/-_=+<>()[]{}%$^°CFx♥‿ \t\u00a0\u2003\x1c\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=_TRICKY, min_size=1, max_size=6),
+            st.sampled_from(["Th S", "Th s", "Th\tS", "TP.", "T.Ư", "Th.S", "ThS.", ":D", ":))", "v.v...", "e-mail",
+                             "http://a.vn/x", "www.qnam.gov.vn", "a@b.vn", "02/05/2014", "43H-0530", "NĐ-CP", "1.250"]),
+        ),
+        max_size=12,
+    )
+)
+def test_chunked_tokens_are_underthesea_tokenize(fast: FastWordTokenizer, parts: list[str]) -> None:
+    from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
+
+    for text in ("".join(parts), " ".join(parts), " ".join(parts) + " ", " ".join(parts) + "\n"):
+        assert fast.tokens(text) == tokenize(text)
+
+
+def test_str_split_and_regex_whitespace_agree() -> None:
+    import re
+    import sys
+
+    regex_space = re.compile(r"\s")
+    assert all((regex_space.match(chr(c)) is not None) == chr(c).isspace() for c in range(sys.maxunicode + 1))
