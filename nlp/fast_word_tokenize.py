@@ -2,11 +2,12 @@
 
 ``word_tokenize`` cuts a text into tokens (underthesea's regex), asks underthesea_core's Rust
 ``CRFFeaturizer`` for 43 feature strings per token, and tags them with the CRF. Most of its time goes
-into building those strings (about 20 µs per token) and handing them to the tagger. Here the strings
-are built in Python from caches: a token's unigram features, a token pair's and a token triple's n-gram
-features are made once and reused (Vietnamese has a few thousand syllables), the per-position lists are
-assembled by shifting whole columns, and features the CRF has no attribute for (about 40 %) are left
-out: the tagger drops them itself before scoring. The tags and so the output are underthesea's:
+into building those strings (about 20 µs per token), handing them to the tagger and the regex. Here:
+the regex tokens of each whitespace-separated chunk are remembered; a token's unigram features and a
+token pair's and triple's n-gram features are looked up once (Vietnamese has a few thousand syllables)
+as the CRF's own attribute strings, features the CRF has no attribute for (about 40 %) being left out
+(the tagger drops them itself before scoring); the per-position lists are assembled by slicing whole
+columns. The tags and so the output are underthesea's:
 
 - the feature templates, dictionary and CRF attributes are read from the same model files as
   ``word_tokenize``, and its own tagger scores the features (known ones, in the same order);
