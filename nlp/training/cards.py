@@ -60,7 +60,9 @@ KNOWN_LIMITS = {
     " the project's own test split and on the aggregate held-out figures (no held-out example was looked"
     " at). Those figures were on held-out v1, since retired into training (second author); v2 is unseen."
     " Questions asking whether a rumour is true are a hard case: the question cues and examples lower their"
-    " score, a question that restates the rumour at length can still be flagged.",
+    " score, a question that restates the rumour at length can still be flagged. The threshold is chosen for"
+    " the whole flag formula (cues and dampeners lower the score of debunks, warnings, questions), so the"
+    " classifier measured alone at that threshold flags more legitimate posts than the flag does.",
     "scam": "Small sets written by two authors; new scam scripts and domains appear constantly: the cue rules"
     " and analysts' feedback must complement it. Scam cues ignore negated passages (\"không yêu cầu chuyển"
     " tiền\") so that warnings quoting a scam are not flagged by their wording; a scam phrased as a negation"
