@@ -9,7 +9,7 @@ compares them on the sample content).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from operator import mul
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,20 @@ _CACHE_LIMIT = 50_000  # remembered (model, word) entries before the caches star
 # The FeatureSpec format whose character block is scikit-learn's char_wb on the first char_prefix
 # prepared characters (nlp.models.FeatureSpec.counts); any other format goes through spec.counts.
 _KNOWN_FEATURE_FORMAT = 1
+
+
+class _PreparedCache(dict[str, str]):
+    """token → ``FeatureSpec.prepare(token)`` for one value of ``FeatureSpec.fold``, computed on first sight."""
+
+    def __init__(self, prepare: Callable[[str], str]) -> None:
+        super().__init__()
+        self._prepare = prepare
+
+    def __missing__(self, token: str) -> str:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        value = self[token] = self._prepare(token)
+        return value
 
 
 class BatchScores:
@@ -64,7 +78,8 @@ class BatchExplainer:
         self._word_counters: dict[tuple[int, str], WordNgramCounter] = {}
         self._words: dict[tuple[int, int, float, str], tuple[int, float, tuple[int, ...], tuple[float, ...]]] = {}
         self._pairs: dict[tuple[int, int, float, str], tuple[int, float]] = {}
-        self._prepared: dict[tuple[bool, str], str] = {}
+        self._prepared: dict[bool, _PreparedCache] = {}
+        self._spec_columns: dict[FeatureSpec, dict[str, tuple[int, tuple[int, ...]]]] = {}
         self._models: dict[int, TextClassifier] = {}  # keeps the models alive so their ids stay theirs
 
     def counts(self, spec: FeatureSpec, texts: Sequence[str], cache: dict[tuple[Any, ...], Any]) -> sp.csr_matrix:
@@ -98,14 +113,24 @@ class BatchExplainer:
             cache[char_key] = counter.transform([p[: spec.char_prefix] for p in prepared])
         return sp.hstack([cache[word_key], cache[char_key]], format="csr", dtype=np.float32)
 
-    def _prepare(self, spec: FeatureSpec, token: str) -> str:
-        key = (spec.fold, token)
-        value = self._prepared.get(key)
-        if value is None:
-            if len(self._prepared) > _CACHE_LIMIT:
-                self._prepared.clear()
-            value = self._prepared[key] = spec.prepare(token)
-        return value
+    def _prepared_tokens(self, spec: FeatureSpec, tokens: list[str]) -> list[str]:
+        """``[spec.prepare(t) for t in tokens]`` through a cache per ``spec.fold`` (prepare depends on nothing else)."""
+        cache = self._prepared.get(spec.fold)
+        if cache is None:
+            cache = self._prepared[spec.fold] = _PreparedCache(spec.prepare)
+        return list(map(cache.__getitem__, tokens))
+
+    def _word_columns(self, spec: FeatureSpec, token: str) -> tuple[int, tuple[int, ...]]:
+        """(``spec.bucket(token)``, ``spec.char_columns(token)``), shared by the models with the same spec."""
+        columns = self._spec_columns.get(spec)
+        if columns is None:
+            columns = self._spec_columns[spec] = {}
+        entry = columns.get(token)
+        if entry is None:
+            if len(columns) > _CACHE_LIMIT:
+                columns.clear()
+            entry = columns[token] = (spec.bucket(token), tuple(spec.char_columns(token)))
+        return entry
 
     def explain(
         self, clf: TextClassifier, label: str, text: str, columns: np.ndarray, values: np.ndarray, k: int = 5
@@ -123,7 +148,7 @@ class BatchExplainer:
         if not surface:
             return []
         spec = clf.spec
-        prepared = [self._prepare(spec, tok) for tok in surface]
+        prepared = self._prepared_tokens(spec, surface)
         value_of = dict(zip(columns.tolist(), values.tolist(), strict=True))
         weights = clf.coef[row]
         model_key = id(clf)
@@ -138,8 +163,7 @@ class BatchExplainer:
                 wkey = (model_key, row, sign, tok)
                 entry = self._words.get(wkey)
                 if entry is None:
-                    bucket = spec.bucket(tok)
-                    cols = tuple(spec.char_columns(tok))
+                    bucket, cols = self._word_columns(spec, tok)
                     ws = tuple(sign * float(weights[col]) for col in cols)
                     entry = self._words[wkey] = (bucket, sign * float(weights[bucket]), cols, ws)
                 bucket, own, cols, ws = entry

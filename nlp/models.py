@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -208,14 +209,17 @@ def choose_reasons(candidates: dict[str, tuple[float, str]], k: int) -> list[str
             for key, (score, shown) in candidates.items()
             if score > 0 and len(key) >= 2 and not key.replace(" ", "").isdigit()
         ),
-        key=lambda pair: -pair[0],
+        key=itemgetter(0),
+        reverse=True,  # stable: equal scores keep their order
     )
     chosen: list[str] = []
+    chosen_words: set[str] = set()
     for _, shown in ranked:
-        words = set(shown.split())
-        if any(words & set(prev.split()) for prev in chosen):
+        words = shown.split()
+        if not chosen_words.isdisjoint(words):
             continue
         chosen.append(shown)
+        chosen_words.update(words)
         if len(chosen) == k:
             break
     return chosen
