@@ -118,3 +118,17 @@ def test_plausible_scam_without_a_link_is_flagged(shipped: Enricher) -> None:
     found = flag_kinds(shipped, text)
     assert "scam" in found
     assert found["scam"]["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Truy cập vcb-baomat.com.vn-xacminh.top để khóa giao dịch", True),
+        ("Tai ung dung tai dvc-quangnam.apk de nhan ho tro", True),
+        ("Cap nhat tai agribank-sinhtrachoc.net truoc 24h", True),
+        ("Tra cứu trên dichvucong.quangnam.gov.vn hoặc gọi 1900", False),  # the official portal
+        ("Đường ĐT 609 đoạn km 1-5 đang sửa, đi Đại Lộc nhớ đi sớm.", False),
+    ],
+)
+def test_look_alike_domains_are_suspicious_links(text: str, expected: bool) -> None:
+    assert ("suspicious_link" in groups(text)) is expected
