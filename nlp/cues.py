@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -43,7 +45,9 @@ class Negation:
 
     words: frozenset[str] = frozenset()  # không, đừng, chẳng ... and their spellings without diacritics
     window: int = 4  # words before the passage, within its clause
-    not_after: frozenset[str] = frozenset()  # a negation word right after one of these does not negate (nếu không)
+    # a negation word right after one of these words does not negate: key "*" for every negation word
+    # ("nếu không"), or the negation word itself ("ứng dung", "sử dung" written without diacritics)
+    not_after: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def governs(self, before: str) -> bool:
         """True when a negation word ends ``before`` (the text preceding a passage) within ``window`` words."""
@@ -51,9 +55,12 @@ class Negation:
             return False
         words = _WORD.findall(_CLAUSE_END.split(before.lower())[-1])
         for i in range(len(words) - 1, max(len(words) - 1 - self.window, -1), -1):
-            if words[i] in self.words and not (i > 0 and words[i - 1] in self.not_after):
+            if words[i] in self.words and not (i > 0 and self._excused(words[i - 1], words[i])):
                 return True
         return False
+
+    def _excused(self, before: str, word: str) -> bool:
+        return before in self.not_after.get("*", ()) or before in self.not_after.get(word, ())
 
 
 _CLAUSE_END = re.compile(r"[.!?;:,\n]")
@@ -159,10 +166,13 @@ def load_cues(path: Path | None = None) -> CueSet:
             if unknown:
                 raise ValueError(f"group {group.name} requires unknown groups {unknown}")
         neg = data.get("negation") or {}
+        def words(items: list[Any]) -> frozenset[str]:
+            return frozenset(unicodedata.normalize("NFC", str(w)).lower() for w in items)
+
         negation = Negation(
-            frozenset(unicodedata.normalize("NFC", str(w)).lower() for w in neg.get("words", [])),
+            words(neg.get("words", [])),
             int(neg.get("window", 4)),
-            frozenset(unicodedata.normalize("NFC", str(w)).lower() for w in neg.get("not_after", [])),
+            {str(k): words(v) for k, v in (neg.get("not_after") or {}).items()},
         )
         return CueSet(groups, phrases, patterns, str(data.get("version", "1")), negation)
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, re.error) as exc:

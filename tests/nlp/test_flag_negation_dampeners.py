@@ -49,11 +49,15 @@ def test_scam_wording_without_negation_still_counts(text: str, group: str) -> No
 
 
 def test_negation_is_clause_bound_and_windowed() -> None:
-    neg = Negation(frozenset({"không"}), window=3, not_after=frozenset({"nếu"}))
+    neg = Negation(frozenset({"không", "dung"}), window=3,
+                   not_after={"*": frozenset({"nếu"}), "dung": frozenset({"su", "ung"})})
     assert neg.governs("ngân hàng không yêu cầu ")
     assert not neg.governs("không, ")  # another clause
     assert not neg.governs("không biết gì về việc anh ấy đã ")  # too far back
     assert not neg.governs("nếu không ")
+    assert neg.governs("ba con dung ")  # "đừng" written without diacritics
+    assert not neg.governs("tai ung dung ")  # "ứng dụng"
+    assert neg.governs("người dân không ")  # only "dung" has word-specific exceptions
 
 
 @pytest.mark.parametrize(
