@@ -132,3 +132,14 @@ def test_system_thresholds_account_for_the_rules() -> None:
     strict = system_thresholds(RULES, with_rules, proba, y)[0]
     assert 0.3 < loose <= 0.35
     assert strict > 0.45
+
+
+def test_cross_author_directions_fit_on_one_author_and_test_on_the_other() -> None:
+    from nlp.training.topics_crossauthor import directions
+
+    sets = directions()
+    fit, test = sets["own_to_second_author"]
+    assert all(r.get("source") != "second_author" for r in fit)
+    assert all(r.get("source") == "second_author" for r in test)
+    back_fit, back_test = sets["second_author_to_own"]
+    assert back_fit == test and back_test == fit
