@@ -52,12 +52,15 @@ class BatchScores:
         cache: dict[tuple[Any, ...], Any] = {}
         self._counts: dict[FeatureSpec, sp.csr_matrix] = {}
         self.proba: dict[str, np.ndarray] = {}
-        self._tfidf: dict[int, sp.csr_matrix] = {}  # by id of a model in ``models``, made on first explain
-        for task in models.tasks:  # as ShippedModels.predict_all, keeping the counts
+        self._tfidf: dict[int, sp.csr_matrix] = {}  # by id of a model in ``models``
+        from nlp.models import tfidf  # nlp.models loads scikit-learn: imported when models are in use
+
+        for task in models.tasks:  # as ShippedModels.predict_all, keeping the counts and each model's tf-idf
             clf = models.get(task)
             if clf.spec not in self._counts:
                 self._counts[clf.spec] = explainer.counts(clf.spec, self.texts, cache)
-            self.proba[task] = clf.proba_from_counts(self._counts[clf.spec])
+            x = self._tfidf[id(clf)] = tfidf(self._counts[clf.spec], clf.idf)
+            self.proba[task] = clf.proba_from_features(x)
 
     def explain(self, clf: TextClassifier, label: str, index: int, k: int = 5) -> list[str]:
         """``clf.explain(texts[index], label, k)`` from the batch's counts."""

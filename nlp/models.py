@@ -261,11 +261,18 @@ class TextClassifier:
 
     def scores_from_counts(self, counts: sp.csr_matrix) -> np.ndarray:
         """Raw linear scores (n × n_scores) from shared hashed counts."""
-        x = tfidf(counts, self.idf)
+        return self.scores_from_features(tfidf(counts, self.idf))
+
+    def scores_from_features(self, x: sp.csr_matrix) -> np.ndarray:
+        """Raw linear scores from this model's features (``tfidf(counts, self.idf)``)."""
         return np.asarray(x @ self.coef.T) + self.intercept
 
     def proba_from_counts(self, counts: sp.csr_matrix) -> np.ndarray:
-        raw = self.scores_from_counts(counts)
+        return self.proba_from_features(tfidf(counts, self.idf))
+
+    def proba_from_features(self, x: sp.csr_matrix) -> np.ndarray:
+        """Probabilities from this model's features (``tfidf(counts, self.idf)``), kept by callers that explain."""
+        raw = self.scores_from_features(x)
         z = raw * self.calib_a + self.calib_b
         if self.mode == "binary":
             p = _sigmoid(z[:, 0])
