@@ -38,6 +38,7 @@ _QUALIFIER = re.compile(
     r"\s*(?:[,(]|-|\bo\b|\btai\b|\bthuoc\b)\s*(?:(tinh|tp\.?|thanh pho|huyen|quan|thi xa|tx\.?)\s*)?"
     r"([^\W\d_]+(?:[ .][^\W\d_]+){0,3})"
 )
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|-|\bva\b)\s*")
 _MARKED = re.compile("[àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]", re.IGNORECASE)
 
 
@@ -125,6 +126,7 @@ class Gazetteer:
         seen: set[tuple[str, str]] = set()
         context = province_context
         marked: bool | None = None  # does the text use diacritics (computed when first needed)
+        last_end = -1  # end of the last place kept: a bare name right after it is the next of a list
         for start, end, key in self._matches(folded.folded):
             mention = folded.original_span(start, end)
             if (key, mention) in seen:
@@ -133,7 +135,14 @@ class Gazetteer:
             if marked is None:
                 marked = len(_MARKED.findall(text)) >= 3
             candidates = self._resolve(mention, self._by_key[key], text_marked=marked)
-            candidates = [a for a in candidates if not a.locative_only or _locative(folded, start, mention, marked)]
+            listed = (
+                last_end >= 0
+                and _LIST_SEPARATOR.fullmatch(folded.folded, last_end, start) is not None
+                and (not marked or mention[:1].isupper())
+            )
+            candidates = [
+                a for a in candidates if not a.locative_only or listed or _locative(folded, start, mention, marked)
+            ]
             if not candidates:
                 continue
             if key not in self._province_keys and self._placed_elsewhere(
@@ -143,6 +152,7 @@ class Gazetteer:
             if any(a.unambiguous for a in candidates):
                 context = True
             found.append((start, mention, candidates))
+            last_end = end
         mentions: dict[tuple[str | None, str | None], PlaceMention] = {}
         for start, mention, candidates in found:
             if not context and not any(a.unambiguous for a in candidates):

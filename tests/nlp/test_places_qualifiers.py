@@ -65,3 +65,8 @@ def test_analyze_path_keeps_the_strict_rule() -> None:
 
 def test_da_nang_does_not_place_a_name_elsewhere_since_the_2025_merger() -> None:
     assert districts("Khách đông ở phường Cẩm Phô, TP Đà Nẵng") == ["Hội An"]
+
+
+def test_a_bare_prefix_only_name_in_a_list_of_places_counts() -> None:
+    assert districts("Các bãi tắm Tam Thanh, Bình Minh tạm cấm tắm biển") == ["Tam Kỳ", "Thăng Bình"]
+    assert districts("Hội An, bình minh đến sớm") == ["Hội An"]
