@@ -1,8 +1,10 @@
 """Offline language identification, tiny and heuristic: Vietnamese, English, or undetermined.
 
 Vietnamese is recognised by its letters (ă â đ ê ô ơ ư and the tone marks) or, when written
-without diacritics, by its function words; English by its function words. Anything else
-(other scripts, other languages, empty text) is ``"und"``.
+without diacritics, by its function words (teencode included) or by its syllables: nearly every
+word of a Vietnamese text is one syllable of the language's shape (onset, one to three vowels, one
+of eight codas), which few English or other Latin-script words are. English is recognised by its
+function words. Anything else (other scripts, other languages, empty text) is ``"und"``.
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ _VI_WORDS = frozenset(
         "rat",
         "cung",
         "nhu",
+        # teencode and chat abbreviations (nlp.normalize expands them; detection sees the raw text)
+        "ko",
+        "k",
+        "dc",
+        "mn",
+        "ng",
+        "vs",
+        "j",
+        "ntn",
+        "bit",
+        "hok",
+        "khum",
     ]
 )
 _EN_WORDS = frozenset(
@@ -99,6 +113,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 _VI_LETTER_RE = re.compile("[" + "".join(sorted(_VI_LETTERS)) + "]")
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024f" + "".join(sorted(_VI_LETTERS)) + "]")
 _SAMPLE = 4000
+# One Vietnamese syllable written without marks: optional onset, one to three vowels, optional coda.
+_VI_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+_MIN_SYLLABLE_WORDS = 4
+_SYLLABLE_SHARE = 0.85
 
 
 def detect_language(text: str) -> str:
@@ -120,6 +138,10 @@ def detect_language(text: str) -> str:
         return "vi"
     if en_words >= 2 and en_words >= 0.1 * len(words):
         return "en"
+    if len(folded) >= _MIN_SYLLABLE_WORDS:
+        syllables = sum(1 for w in folded if _VI_SYLLABLE.fullmatch(w))
+        if syllables >= _SYLLABLE_SHARE * len(folded):
+            return "vi"
     if len(words) <= 3 and vi_letters:
         return "vi"
     return "und"

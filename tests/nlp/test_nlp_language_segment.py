@@ -11,6 +11,11 @@ from nlp.segment import Segmenter
     [
         ("Mưa lũ ở Đại Lộc, người dân sơ tán", "vi"),
         ("mua lu o dai loc, nguoi dan khong the di lai", "vi"),
+        ("bon theo dao toan lu cuong tin, duoi het ra khoi lang", "vi"),  # no function word: syllables decide
+        ("ae oi ko dc di qua deo le trach nha", "vi"),
+        ("Roads near the river were closed by the flood", "en"),
+        ("Hochwasser schließt mehrere Straßen am Fluss", "und"),
+        ("saya tidak tahu dimana rumahnya", "und"),
         ("The flood in Quang Nam was severe and the people are affected", "en"),
         ("洪水很严重，居民撤离", "und"),
         ("Наводнение в провинции", "und"),
