@@ -101,6 +101,10 @@ class Gazetteer:
             key for key, bucket in self._by_key.items() if any(a.place.kind == "province" for a in bucket)
         )
         self._home_keys = self._district_keys | self._province_keys | self._not_elsewhere
+        # A district spelling starting at a given position and ending at a word boundary, longest first.
+        self._district_at = re.compile(
+            "(?:" + "|".join(re.escape(k) for k in sorted(self._district_keys, key=len, reverse=True)) + r")(?![^\W_])"
+        )
 
     def find(
         self,
@@ -179,14 +183,9 @@ class Gazetteer:
                 inner = folded.find(" ", start, end)
                 while inner != -1:
                     p = inner + 1
-                    longer = next(
-                        (k for k in self._district_keys
-                         if folded.startswith(k, p) and p + len(k) > end
-                         and (p + len(k) == len(folded) or not folded[p + len(k)].isalnum())),
-                        None,
-                    )
-                    if longer is not None:
-                        start, end, key = p, p + len(longer), longer
+                    district = self._district_at.match(folded, p)
+                    if district is not None and district.end() > end:
+                        start, end, key = p, district.end(), district.group()
                         break
                     inner = folded.find(" ", p, end)
             out.append((start, end, key))
