@@ -51,7 +51,7 @@ DATA_TERMS = {
 }
 
 KNOWN_LIMITS = {
-    "topics": "About 1,360 invented province texts (three project sessions and a second author), 70-230 per"
+    "topics": "About 1,440 invented province texts (three project sessions and a second author), 80-250 per"
     " topic; authors differ in how many topics they give a text (the second author rarely gives more than"
     " one), so the number of topics per text is the least stable part; governance and economy are the weakest"
     " topics across authors. VNTC weak labels (2006-era national news) lowered dev F1 in the previous build and"
