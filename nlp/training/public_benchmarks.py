@@ -33,8 +33,8 @@ GRID: tuple[tuple[str, float], ...] = (
     ("svm", 0.1), ("svm", 0.3), ("svm", 1.0), ("svm", 3.0),
     ("lr", 1.0), ("lr", 3.0), ("lr", 10.0), ("lr", 30.0),
 )
-BINARY_OFFSETS = np.round(np.arange(-1.5, 1.501, 0.05), 2)
-MULTICLASS_OFFSETS = np.round(np.arange(-1.0, 1.001, 0.1), 2)
+BINARY_OFFSETS = np.round(np.arange(-1.5, 1.501, 0.05), 2) + 0.0
+MULTICLASS_OFFSETS = np.round(np.arange(-1.5, 1.501, 0.1), 2) + 0.0
 TOKEN_PATTERN = r"(?u)\b\w+\b"
 
 ANCHORS = {

@@ -170,3 +170,13 @@ def test_three_class_comparison_runs_with_both_algorithms() -> None:
     assert set(out["per_class_f1"]) == {"CLEAN", "OFFENSIVE", "HATE"}
     assert len(out["chosen_on_dev"]["offsets"]) == 3 and out["chosen_on_dev"]["offsets"][0] == 0.0
     assert out["macro_f1"] > 0.8
+
+
+def test_column_weights_are_smooth_idf_to_a_power() -> None:
+    counts = SMALL_SPEC.counts(["bóng đá hay", "bóng đá dở", "giá vàng"])
+    plain = vntc.column_weights(counts, 1.0)
+    squared = vntc.column_weights(counts, 2.0)
+    np.testing.assert_allclose(squared, plain**2, rtol=1e-6)
+    bong = SMALL_SPEC.bucket("bóng")
+    vang = SMALL_SPEC.bucket("vàng")
+    assert squared[bong] < squared[vang]  # a word in more documents weighs less
