@@ -29,7 +29,7 @@ HELDOUT_DIR = REPO_ROOT / "nlp" / "labelled" / "heldout"
 MODELS_DIR = REPO_ROOT / "models"
 # The date in every model folder name: fixed so that a rebuild reproduces the same folder names.
 # Override with MEDIAWATCH_MODEL_DATE=YYYYMMDD when a retrain should produce new folders.
-DEFAULT_MODEL_DATE = "20261126"
+DEFAULT_MODEL_DATE = "20261127"
 SEED = 20261126
 
 
