@@ -25,8 +25,9 @@ def _word_tokenize() -> Callable[[str], str]:
 class Segmenter:
     """underthesea ``word_tokenize`` behind an LRU cache keyed by the paragraph's hash."""
 
-    def __init__(self, cache_size: int = 4096) -> None:
+    def __init__(self, cache_size: int = 4096, tokenize: Callable[[str], str] | None = None) -> None:
         self.cache_size = cache_size
+        self._tokenize = tokenize  # default: the process's one fast word_tokenize
         self._cache: OrderedDict[bytes, str] = OrderedDict()
         self.hits = 0
         self.misses = 0
@@ -43,7 +44,7 @@ class Segmenter:
             self.hits += 1
             return cached
         self.misses += 1
-        result = _word_tokenize()(paragraph)
+        result = (self._tokenize or _word_tokenize())(paragraph)
         self._cache[key] = result
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
