@@ -349,6 +349,10 @@ class TextClassifier:
         return choose_reasons(candidates, k)
 
     # -- persistence --------------------------------------------------------------------------------
+    def _stored_coef(self) -> np.ndarray:
+        """The weights as written to the artifact (subclasses may store a compact dtype)."""
+        return np.ascontiguousarray(self.coef)
+
     def save(self, folder: Path) -> Path:
         """Write ``model.npz`` (compressed numpy arrays) into ``folder``; returns its path."""
         folder.mkdir(parents=True, exist_ok=True)
@@ -356,7 +360,7 @@ class TextClassifier:
         np.savez_compressed(
             path,
             idf=self.idf,
-            coef=np.ascontiguousarray(self.coef),
+            coef=self._stored_coef(),
             intercept=self.intercept.astype(np.float64),
             calib_a=self.calib_a.astype(np.float64),
             calib_b=self.calib_b.astype(np.float64),

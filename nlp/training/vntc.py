@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
-from nlp.models import ARTIFACT, FeatureSpec, TextClassifier
+from nlp.models import FeatureSpec, TextClassifier
 from nlp.training.common import SEED, SHARED_DATA, dedup_key, drop_overlap, fit_idf, model_text, temperature, tfidf
 
 VNTC_SPEC = FeatureSpec(n_features=2**20, ngram_max=2, fold=False)
@@ -105,18 +105,8 @@ class CompactClassifier(TextClassifier):
     def round_weights(self) -> None:
         self.coef = np.asfortranarray(self.coef.astype(np.float16).astype(np.float32))
 
-    def save(self, folder: Path) -> Path:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / ARTIFACT
-        np.savez_compressed(
-            path,
-            idf=self.idf,
-            coef=np.ascontiguousarray(self.coef.astype(np.float16)),
-            intercept=self.intercept.astype(np.float64),
-            calib_a=self.calib_a.astype(np.float64),
-            calib_b=self.calib_b.astype(np.float64),
-        )
-        return path
+    def _stored_coef(self) -> np.ndarray:
+        return np.ascontiguousarray(self.coef.astype(np.float16))
 
 
 def _hash_share(record: dict[str, Any]) -> float:

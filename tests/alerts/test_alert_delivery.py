@@ -231,14 +231,18 @@ def test_acknowledge_is_recorded_and_audited(store, settings, clock, http_sink) 
     assert [e.target for e in store.iter_audit() if e.action == "alert.acknowledge"] == [f"alert:{alert.id}"]
 
 
-def test_webhook_to_a_private_address_is_refused_by_the_ssrf_guard(store, settings, clock, http_sink) -> None:
+def _deliver_to_webhook_without_allow_list(store, settings, clock, http_sink, url: str):
     settings = with_settings(settings, {"ssrf_allow": []})
     clock.now = NOON_UTC
-    _rule(store, http_sink, channels=[{"type": "webhook", "url": http_sink.url + "/hook"}])
+    _rule(store, http_sink, channels=[{"type": "webhook", "url": url}])
     _incident(store, clock.now)
     engine = AlertEngine(store, settings, seed_defaults=False, clock=clock)
     engine.evaluate()
-    report = engine.deliver_pending()
+    return engine.deliver_pending()
+
+
+def test_webhook_to_a_private_address_is_refused_by_the_ssrf_guard(store, settings, clock, http_sink) -> None:
+    report = _deliver_to_webhook_without_allow_list(store, settings, clock, http_sink, http_sink.url + "/hook")
     assert report.sent == 0 and report.failed == 1
     assert "refused" in report.errors[0]
     assert http_sink.accepted == [] and http_sink.refused == []
@@ -257,14 +261,8 @@ def test_webhook_host_rebinding_to_a_private_address_is_refused_at_connect_time(
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
-    settings = with_settings(settings, {"ssrf_allow": []})
-    clock.now = NOON_UTC
     port = http_sink.url.rsplit(":", 1)[1]
-    _rule(store, http_sink, channels=[{"type": "webhook", "url": f"http://hook.test:{port}/hook"}])
-    _incident(store, clock.now)
-    engine = AlertEngine(store, settings, seed_defaults=False, clock=clock)
-    engine.evaluate()
-    report = engine.deliver_pending()
+    report = _deliver_to_webhook_without_allow_list(store, settings, clock, http_sink, f"http://hook.test:{port}/hook")
     assert report.sent == 0 and report.failed == 1
     assert "refused connection: hook.test resolves to non-public address 127.0.0.1" in report.errors[0]
     assert http_sink.accepted == [] and http_sink.refused == []
