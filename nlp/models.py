@@ -182,7 +182,9 @@ class FeatureSpec:
             for n in range(self.char_range[0], self.char_range[1] + 1)
             for i in range(max(len(padded) - n + 1, 1))
         }
-        return [self.n_features + abs(murmurhash3_32(g, seed=0)) % self.char_features for g in grams]
+        # Sorted: the explanation sums these columns' contributions, and a set's order varies between
+        # processes (string hashing), which could change the last bits of a sum and so a near-tied reason.
+        return [self.n_features + abs(murmurhash3_32(g, seed=0)) % self.char_features for g in sorted(grams)]
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:

@@ -196,3 +196,21 @@ def test_model_folder_names_are_dated_reproducibly(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("MEDIAWATCH_MODEL_DATE", "2027-01-01")
     with pytest.raises(ValueError):
         folder_name("scam", "logreg", "mwlabelled")
+
+
+def test_explanation_columns_do_not_depend_on_the_hash_seed() -> None:
+    """Reasons sum per-column contributions in this order: it must be the same in every process."""
+    import subprocess
+    import sys
+
+    code = (
+        "from nlp.models import FeatureSpec; "
+        "spec = FeatureSpec(n_features=2**18, ngram_max=2, fold=True, char_features=2**16); "
+        "print(spec.char_columns('nguoiquangnam'))"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={"PYTHONHASHSEED": str(seed), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(outputs) == 1
