@@ -35,6 +35,22 @@ def _wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
     return out
 
 
+def _count_matrix(columns: np.ndarray, lengths: np.ndarray, n_features: int) -> sp.csr_matrix:
+    """The float32 CSR count matrix of ``len(lengths)`` rows whose columns are listed row after row in
+    ``columns`` (``lengths[i]`` of them for row i, repeats counted), columns sorted within each row."""
+    n_rows = len(lengths)
+    if not len(columns):
+        return sp.csr_matrix((n_rows, n_features), dtype=np.float32)
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+    # One sort for the batch: (row, column) keys, counted; sorted columns within each row.
+    keys, counts = np.unique(rows * n_features + columns, return_counts=True)
+    key_rows = keys // n_features
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key_rows, minlength=n_rows), out=indptr[1:])
+    indices = (keys - key_rows * n_features).astype(np.int32)
+    return sp.csr_matrix((counts.astype(np.float32), indices, indptr.astype(np.int32)), shape=(n_rows, n_features))
+
+
 class _ColumnCache(dict[str, np.ndarray]):
     """word → columns of its n-grams (with repeats), computed on first sight."""
 
@@ -71,18 +87,8 @@ class CharNgramCounter:
             columns = list(map(columns_of, text.split()))
             pieces.extend(columns)
             lengths[i] = sum(map(len, columns))
-        if not pieces:
-            return sp.csr_matrix((len(texts), self.n_features), dtype=np.float32)
-        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        # One sort for the batch: (row, column) keys, counted; sorted columns within each row.
-        keys, counts = np.unique(rows * self.n_features + np.concatenate(pieces), return_counts=True)
-        key_rows = keys // self.n_features
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(key_rows, minlength=len(texts)), out=indptr[1:])
-        indices = (keys - key_rows * self.n_features).astype(np.int32)
-        return sp.csr_matrix(
-            (counts.astype(np.float32), indices, indptr.astype(np.int32)), shape=(len(texts), self.n_features)
-        )
+        flat = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+        return _count_matrix(flat, lengths, self.n_features)
 
 
 class _HashCache(dict[str, int]):
@@ -120,14 +126,4 @@ class WordNgramCounter:
             columns.extend(map(column_of, tokens))
             columns.extend(map(column_of, map(join, pairwise(tokens))))
             lengths[i] = len(columns) - before
-        if not columns:
-            return sp.csr_matrix((len(texts), self.n_features), dtype=np.float32)
-        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        keys, counts = np.unique(rows * self.n_features + np.asarray(columns, dtype=np.int64), return_counts=True)
-        key_rows = keys // self.n_features
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(key_rows, minlength=len(texts)), out=indptr[1:])
-        indices = (keys - key_rows * self.n_features).astype(np.int32)
-        return sp.csr_matrix(
-            (counts.astype(np.float32), indices, indptr.astype(np.int32)), shape=(len(texts), self.n_features)
-        )
+        return _count_matrix(np.asarray(columns, dtype=np.int64), lengths, self.n_features)
