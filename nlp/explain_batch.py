@@ -89,32 +89,20 @@ class BatchExplainer:
         """``spec.counts(texts, cache)`` with the word and character blocks from the cached counters (same matrix)."""
         if spec.to_dict().get("format") != _KNOWN_FEATURE_FORMAT:
             return spec.counts(texts, cache)
-        prep_key = ("prepared", spec.fold)
-        if prep_key not in cache:
-            cache[prep_key] = [spec.prepare(t) for t in texts]
-        prepared = cache[prep_key]
-        word_key = ("words", spec.fold, spec.n_features, spec.ngram_max)
-        if word_key not in cache:
-            if spec.ngram_max == 2:
-                pattern = str(spec.hasher().token_pattern)
-                word_counter = self._word_counters.get((spec.n_features, pattern))
-                if word_counter is None:
-                    word_counter = self._word_counters[(spec.n_features, pattern)] = WordNgramCounter(
-                        spec.n_features, pattern
-                    )
-                cache[word_key] = word_counter.transform(prepared)
-            else:
-                cache[word_key] = spec.hasher().transform(prepared).tocsr()
-        if not spec.char_features:
-            return cache[word_key]
-        char_key = ("chars", spec.fold, spec.char_features, spec.char_range, spec.char_prefix)
-        if char_key not in cache:
-            counter_key = (spec.char_features, spec.char_range)
-            counter = self._char_counters.get(counter_key)
-            if counter is None:
-                counter = self._char_counters[counter_key] = CharNgramCounter(spec.char_features, spec.char_range)
-            cache[char_key] = counter.transform([p[: spec.char_prefix] for p in prepared])
-        return sp.hstack([cache[word_key], cache[char_key]], format="csr", dtype=np.float32)
+        words = None
+        if spec.ngram_max == 2:
+            pattern = str(spec.hasher().token_pattern)
+            word_counter = self._word_counters.get((spec.n_features, pattern))
+            if word_counter is None:
+                word_counter = self._word_counters[(spec.n_features, pattern)] = WordNgramCounter(
+                    spec.n_features, pattern
+                )
+            words = word_counter.transform
+        counter_key = (spec.char_features, spec.char_range)
+        char_counter = self._char_counters.get(counter_key)
+        if char_counter is None and spec.char_features:
+            char_counter = self._char_counters[counter_key] = CharNgramCounter(spec.char_features, spec.char_range)
+        return spec.counts(texts, cache, words=words, chars=char_counter.transform if char_counter else None)
 
     def _prepared_tokens(self, spec: FeatureSpec, tokens: list[str]) -> list[str]:
         """``[spec.prepare(t) for t in tokens]`` through a cache per ``spec.fold`` (prepare depends on nothing else)."""

@@ -21,7 +21,7 @@ import hashlib
 import json
 import platform
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from operator import itemgetter
@@ -150,9 +150,17 @@ class FeatureSpec:
             dtype=np.float32,
         )
 
-    def counts(self, texts: Sequence[str], cache: dict[tuple[Any, ...], Any] | None = None) -> sp.csr_matrix:
+    def counts(
+        self,
+        texts: Sequence[str],
+        cache: dict[tuple[Any, ...], Any] | None = None,
+        *,
+        words: Callable[[list[str]], sp.csr_matrix] | None = None,
+        chars: Callable[[list[str]], sp.csr_matrix] | None = None,
+    ) -> sp.csr_matrix:
         """Raw hashed n-gram counts. ``cache`` (one dict per batch of texts) shares the folded text and the
-        word and character blocks between specs that have them in common (``ShippedModels.predict_all``)."""
+        word and character blocks between specs that have them in common (``ShippedModels.predict_all``).
+        ``words`` / ``chars``: faster transforms giving the same blocks as this spec's hashers (default)."""
         cache = {} if cache is None else cache
         prep_key = ("prepared", self.fold)
         if prep_key not in cache:
@@ -160,12 +168,13 @@ class FeatureSpec:
         prepared = cache[prep_key]
         word_key = ("words", self.fold, self.n_features, self.ngram_max)
         if word_key not in cache:
-            cache[word_key] = self.hasher().transform(prepared).tocsr()
+            cache[word_key] = words(prepared) if words is not None else self.hasher().transform(prepared).tocsr()
         if not self.char_features:
             return cache[word_key]
         char_key = ("chars", self.fold, self.char_features, self.char_range, self.char_prefix)
         if char_key not in cache:
-            cache[char_key] = self.char_hasher().transform([p[: self.char_prefix] for p in prepared])
+            cut = [p[: self.char_prefix] for p in prepared]
+            cache[char_key] = chars(cut) if chars is not None else self.char_hasher().transform(cut)
         return sp.hstack([cache[word_key], cache[char_key]], format="csr", dtype=np.float32)
 
     def bucket(self, ngram: str) -> int:
