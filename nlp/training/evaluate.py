@@ -24,7 +24,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -254,19 +254,14 @@ def eval_sets() -> list[EvalSet]:
                 (SHARED_DATA / "vntc" / "test.jsonl.gz", SHARED_DATA / "vntc" / "train.jsonl.gz"), _vntc),
     ]
     if (ho / "misinformation.jsonl").is_file():
+        for short, task in (("misinformation", "misinformation"), ("scam", "scam"), ("hate", "hate_speech")):
+            file = f"{short}.jsonl"
+            sets += [
+                EvalSet(f"heldout_{short}_classifier", (ho / file,),
+                        partial(_binary_heldout_classifier, task=task, file=file)),
+                EvalSet(f"heldout_{short}_system", (ho / file,), partial(_binary_heldout_system, task=task, file=file)),
+            ]
         sets += [
-            EvalSet("heldout_misinformation_classifier", (ho / "misinformation.jsonl",),
-                    lambda m: _binary_heldout_classifier(m, "misinformation", "misinformation.jsonl")),
-            EvalSet("heldout_misinformation_system", (ho / "misinformation.jsonl",),
-                    lambda m: _binary_heldout_system(m, "misinformation", "misinformation.jsonl")),
-            EvalSet("heldout_scam_classifier", (ho / "scam.jsonl",),
-                    lambda m: _binary_heldout_classifier(m, "scam", "scam.jsonl")),
-            EvalSet("heldout_scam_system", (ho / "scam.jsonl",),
-                    lambda m: _binary_heldout_system(m, "scam", "scam.jsonl")),
-            EvalSet("heldout_hate_classifier", (ho / "hate.jsonl",),
-                    lambda m: _binary_heldout_classifier(m, "hate_speech", "hate.jsonl")),
-            EvalSet("heldout_hate_system", (ho / "hate.jsonl",),
-                    lambda m: _binary_heldout_system(m, "hate_speech", "hate.jsonl")),
             EvalSet("heldout_topics_classifier", (ho / "topics.jsonl",), _topics_heldout_classifier),
             EvalSet("heldout_topics_system", (ho / "topics.jsonl",), _topics_heldout_system),
             EvalSet("heldout_places_system", (ho / "places.jsonl",), _places_heldout_system),
