@@ -10,7 +10,6 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from records.districts import DISTRICTS
-from records.identity import content_hash, item_id
 from records.schema import TOPIC_IDS, Flag, FlagKind, Item, PlaceMention, SourceKind
 
 _PHRASES = {
@@ -48,10 +47,8 @@ def make_item(
     topic_text = "; ".join(_PHRASES[t] for t in topics)
     title = title if title is not None else f"Tin {n}: " + (", ".join(districts) or "Quảng Nam")
     text = text if text is not None else f"{topic_text}. Bản tin số {n} tại {', '.join(districts) or 'Quảng Nam'}."
-    return Item(
-        id=item_id(url),
+    return Item.identified(
         url=url,
-        content_hash=content_hash(title, text),
         source_id=source_id,
         kind=kind,
         title=title,

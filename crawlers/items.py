@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from records.identity import canonical_url, content_hash, item_id, nfc
+from records.identity import canonical_url, nfc
 from records.schema import Item, Provenance, SourceKind
 
 
@@ -57,12 +57,10 @@ def make_item(
     """A pipeline item with canonical URL, NFC text, content hash and deterministic id."""
     title, text = nfc(title).strip(), nfc(text).strip()
     canonical = canonical_url(url)
-    return Item(
-        id=item_id(canonical),
+    return Item.identified(
         url=canonical,
-        content_hash=content_hash(title, text),
         source_id=source_id,
-        kind=SourceKind(kind),
+        kind=kind,
         title=title,
         text=text,
         author=nfc(author).strip() if author else None,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from incidents.detector import IncidentDetector
 from mediawatch.settings import REPO_ROOT
-from records.identity import content_hash, item_id
+from records.identity import item_id
 from records.schema import TOPIC_IDS, Flag, FlagKind, Item, SourceKind
 from routing.engine import Router
 from store.base import IncidentQuery
@@ -63,10 +63,8 @@ def generate(n_items: int, *, start: datetime, seed: int = 7) -> tuple[list[Item
             text = base_text if k == 0 else _edit(rng, base_text, 0.15)
             story_of[item_id(url)] = story
             items.append(
-                Item(
-                    id=item_id(url),
+                Item.identified(
                     url=url,
-                    content_hash=content_hash(title, text),
                     source_id=f"nguon{n % 40}",
                     kind=SourceKind.social if n % 3 == 0 else SourceKind.press,
                     title=title,

@@ -30,7 +30,6 @@ from nlp.enrich import Enricher, join_title
 from nlp.explain_batch import BatchScores
 from nlp.fast_word_tokenize import FastWordTokenizer, fast_word_tokenizer
 from nlp.segment import Segmenter
-from records.identity import content_hash, item_id
 from records.schema import Item, SourceKind
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,8 +59,7 @@ def build_corpus(corpus_chars: int) -> tuple[list[Item], list[KnownClaim]]:
         title = rec.get("title") or ""
         url = f"https://bench.invalid/{n}"
         items.append(
-            Item(id=item_id(url), url=url, content_hash=content_hash(title, text), source_id=str(rec["source_id"]),
-                 kind=SourceKind(rec["kind"]), title=title, text=text)
+            Item.identified(url=url, source_id=str(rec["source_id"]), kind=rec["kind"], title=title, text=text)
         )
         total += len(title) + len(text)
         n += 1
@@ -82,8 +80,9 @@ def _fresh_items(limit_chars: int) -> list[Item]:
                 if total >= limit_chars or not text.strip():
                     continue
                 url = f"https://bench.invalid/fresh/{path.stem}/{n}"
-                items.append(Item(id=item_id(url), url=url, content_hash=content_hash(title, text), source_id="bench",
-                                  kind=SourceKind.social, title=title, text=text))
+                items.append(
+                    Item.identified(url=url, source_id="bench", kind=SourceKind.social, title=title, text=text)
+                )
                 total += len(title) + len(text)
     return items
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from records.identity import content_hash, item_id
+
 TOPIC_IDS: tuple[str, ...] = (
     "disaster",
     "accident",
@@ -145,6 +147,15 @@ class Item(_Model):
     def sort_time(self) -> datetime:
         """The time an item is ordered and counted by: published, else collected."""
         return self.published_at or self.collected_at
+
+    @classmethod
+    def identified(
+        cls, *, url: str, source_id: str, kind: SourceKind | str, title: str = "", text: str = "", **fields: Any
+    ) -> Item:
+        """An item whose id and content hash come from ``records.identity`` (as a crawler's would);
+        ``fields``: any other field. The URL is stored as given."""
+        return cls(id=item_id(url), url=url, content_hash=content_hash(title, text), source_id=source_id,
+                   kind=SourceKind(kind), title=title, text=text, **fields)
 
 
 class RoutingDecision(_Model):

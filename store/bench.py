@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from records.districts import DISTRICTS
-from records.identity import canonical_url, content_hash, item_id
+from records.identity import canonical_url
 from records.schema import TOPIC_IDS, Flag, FlagKind, Item, PlaceMention, SourceKind
 from store.base import ItemQuery
 from store.sqlite_store import BATCH_SIZE, SQLiteStore
@@ -113,10 +113,8 @@ def generate_items(n: int, *, seed: int = 1, start: datetime | None = None) -> l
         url = f"https://bench.example.vn/{k}.html"
         flags = [Flag(kind=FlagKind.scam, score=0.8, reasons=["chuyển tiền"])] if rng.random() < 0.05 else []
         items.append(
-            Item(
-                id=item_id(url),
+            Item.identified(
                 url=canonical_url(url),
-                content_hash=content_hash(title, text),
                 source_id=rng.choice(SOURCES),
                 kind=rng.choice(list(SourceKind)),
                 title=title,

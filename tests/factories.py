@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from records.identity import content_hash, item_id
 from records.schema import Item, PlaceMention, SourceKind
 
 
@@ -24,10 +23,8 @@ def build_item(
 ) -> Item:
     """An item whose id and content hash come from the identity helpers (as a crawler's would); each of
     ``districts`` becomes a place mention of that district. ``fields``: any other ``Item`` field."""
-    return Item(
-        id=item_id(url),
+    return Item.identified(
         url=url,
-        content_hash=content_hash(title, text),
         source_id=source_id,
         kind=kind,
         title=title,

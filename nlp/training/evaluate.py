@@ -46,7 +46,7 @@ from nlp.training.common import (
 )
 from nlp.training.flags import evaluate_flag
 from nlp.training.topics import evaluate_topics
-from records.schema import TOPIC_IDS
+from records.schema import TOPIC_IDS, Item, SourceKind
 
 LEGITIMATE_HELDOUT_CATEGORIES = frozenset({"complaint", "criticism", "opinion", "news", "question"})
 VNTC_GATE_SAMPLE = 2000
@@ -168,7 +168,11 @@ def _places_heldout_system(models: ShippedModels) -> dict[str, Any]:
     """
     records = _heldout("places.jsonl")
     enricher = _enricher(models.models_dir)
-    items = [_as_item(i, r["text"]) for i, r in enumerate(records)]
+    items = [
+        Item.identified(url=f"https://heldout.invalid/places/{i}", source_id="heldout", kind=SourceKind.social,
+                        text=r["text"])
+        for i, r in enumerate(records)
+    ]
     enriched = enricher.enrich(items)
     return _district_scores(records, [{p.district for p in item.places if p.district} for item in enriched])
 
@@ -178,15 +182,6 @@ def _places_heldout_analyze(models: ShippedModels) -> dict[str, Any]:
     records = _heldout("places.jsonl")
     results = _analyze(models, records)
     return _district_scores(records, [{p["district"] for p in res["places"] if p["district"]} for res in results])
-
-
-def _as_item(index: int, text: str) -> Any:
-    from records.identity import content_hash, item_id
-    from records.schema import Item, SourceKind
-
-    url = f"https://heldout.invalid/places/{index}"
-    return Item(id=item_id(url), url=url, content_hash=content_hash("", text), source_id="heldout",
-                kind=SourceKind.social, text=text)
 
 
 # -- public and own test splits ----------------------------------------------------------------------
