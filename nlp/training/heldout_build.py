@@ -41,53 +41,43 @@ def _dump(rows: Iterable[dict[str, Any]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
 
 
-def _topic_rows(folder: Path) -> list[dict[str, Any]]:
+def _numbered(prefix: str, picked: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Rows ``{id, text, **fields, origin, no_diacritics}`` for each (source row, fields), numbered in order;
+    a text already taken (case-insensitive) is skipped."""
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
-
-    def add(row: dict[str, Any]) -> None:
+    for row, fields in picked:
         key = row["text"].casefold()
-        if key in seen:
-            return
-        seen.add(key)
-        out.append({"id": f"top-{len(out) + 1:04d}", "text": row["text"], "topics": list(row["topics"]),
-                    "origin": row["id"], "no_diacritics": row["no_diacritics"]})
-
-    for row in read_jsonl(folder / "misinformation.jsonl"):
-        add(row)
-    for row in read_jsonl(folder / "scam.jsonl"):
-        if row["label"] == "not_scam":
-            add(row)
-    for row in read_jsonl(folder / "hate.jsonl"):
-        if row["topics"]:
-            add(row)
-    for row in read_jsonl(folder / GENERAL_FILE):
-        add(row)
-    for row in read_jsonl(folder / PLACES_FILE):
-        if row["topics"]:
-            add(row)
+        if key not in seen:
+            seen.add(key)
+            out.append({"id": f"{prefix}-{len(out) + 1:04d}", "text": row["text"], **fields, "origin": row["id"],
+                        "no_diacritics": row["no_diacritics"]})
     return out
+
+
+def _topic_rows(folder: Path) -> list[dict[str, Any]]:
+    def picked() -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:
+        for name, keep in (
+            ("misinformation.jsonl", lambda r: True),
+            ("scam.jsonl", lambda r: r["label"] == "not_scam"),
+            ("hate.jsonl", lambda r: bool(r["topics"])),
+            (str(GENERAL_FILE), lambda r: True),
+            (str(PLACES_FILE), lambda r: bool(r["topics"])),
+        ):
+            yield from ((r, {"topics": list(r["topics"])}) for r in read_jsonl(folder / name) if keep(r))
+
+    return _numbered("top", picked())
 
 
 def _place_rows(folder: Path) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    def picked() -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:
+        for name in (*LABELLED_FILES, str(GENERAL_FILE)):
+            yield from ((r, {"districts": list(r["districts"]), "category": "mixed"})
+                        for r in read_jsonl(folder / name) if r["districts"])
+        yield from ((r, {"districts": list(r["districts"]), "category": r["category"]})
+                    for r in read_jsonl(folder / PLACES_FILE))
 
-    def add(row: dict[str, Any], category: str) -> None:
-        key = row["text"].casefold()
-        if key in seen:
-            return
-        seen.add(key)
-        out.append({"id": f"place-{len(out) + 1:04d}", "text": row["text"], "districts": list(row["districts"]),
-                    "category": category, "origin": row["id"], "no_diacritics": row["no_diacritics"]})
-
-    for name in (*LABELLED_FILES, str(GENERAL_FILE)):
-        for row in read_jsonl(folder / name):
-            if row["districts"]:
-                add(row, "mixed")
-    for row in read_jsonl(folder / PLACES_FILE):
-        add(row, row["category"])
-    return out
+    return _numbered("place", picked())
 
 
 def _stats(folder: Path) -> dict[str, Any]:
@@ -135,8 +125,7 @@ def readme_section(stats: dict[str, Any]) -> str:
 
 def build(folder: Path = HELDOUT_DIR) -> dict[str, str]:
     """The derived files' contents (file name -> text), computed from the authors' files."""
-    derived = {"topics.jsonl": _dump(_topic_rows(folder)), "places.jsonl": _dump(_place_rows(folder))}
-    return derived
+    return {"topics.jsonl": _dump(_topic_rows(folder)), "places.jsonl": _dump(_place_rows(folder))}
 
 
 def write(folder: Path = HELDOUT_DIR) -> dict[str, Any]:
