@@ -87,21 +87,9 @@ def _fresh_items(limit_chars: int) -> list[Item]:
     return items
 
 
-def _fresh_paragraphs(limit_chars: int) -> list[str]:
-    """Paragraphs of the labelled training texts (not in the bench corpus), about ``limit_chars`` in all."""
-    import json
-
-    paragraphs: list[str] = []
-    total = 0
-    for path in sorted((REPO / "nlp" / "labelled" / "train").glob("*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                text = json.loads(line).get("text") or ""
-                for paragraph in text.split("\n"):
-                    if paragraph.strip() and total < limit_chars:
-                        paragraphs.append(paragraph)
-                        total += len(paragraph)
-    return paragraphs
+def _paragraphs(items: list[Item]) -> list[str]:
+    """The non-empty paragraphs of the items' titles and texts, as the segmenter sees them."""
+    return [p for item in items for p in f"{item.title}\n{item.text}".split("\n") if p.strip()]
 
 
 def _cpu_seconds(fn: Callable[[], object]) -> tuple[float, float]:
@@ -122,11 +110,11 @@ def run(corpus_chars: int = 2_000_000, *, models_dir: Path | None = None, config
     enricher.enrich(items[:5])  # warm-up: lazy tables, first-call costs
     word_tokenize("Khởi động.")
 
+    paragraphs = _paragraphs(items)
+
     def segment_only() -> None:
-        for item in items:
-            for paragraph in f"{item.title}\n{item.text}".split("\n"):
-                if paragraph.strip():
-                    word_tokenize(paragraph, format="text")
+        for paragraph in paragraphs:
+            word_tokenize(paragraph, format="text")
 
     def enrich_all() -> None:
         for start in range(0, len(items), BATCH):
@@ -158,23 +146,17 @@ def run(corpus_chars: int = 2_000_000, *, models_dir: Path | None = None, config
     fast_segment = fast_word_tokenizer().word_tokenize
 
     def fast_segment_only() -> None:  # the same paragraphs as segment_only, through the fast path
-        for item in items:
-            for paragraph in f"{item.title}\n{item.text}".split("\n"):
-                if paragraph.strip():
-                    fast_segment(paragraph)
+        for paragraph in paragraphs:
+            fast_segment(paragraph)
 
     fast_seg_cpu, _fs_wall = _cpu_seconds(fast_segment_only)
-    fresh = _fresh_paragraphs(min(corpus_chars, 300_000))
+    fresh_items = _fresh_items(min(corpus_chars, 300_000))
+    fresh_item_chars = sum(len(i.title) + len(i.text) for i in fresh_items)
+    fresh = _paragraphs(fresh_items)
     fresh_chars = sum(map(len, fresh))
     fresh_ref_cpu, _fr_wall = _cpu_seconds(lambda: [word_tokenize(p, format="text") for p in fresh])
     fresh_tokenizer = FastWordTokenizer()  # empty caches
     fresh_fast_cpu, _ff_wall = _cpu_seconds(lambda: [fresh_tokenizer.word_tokenize(p) for p in fresh])
-    fresh_items = _fresh_items(min(corpus_chars, 300_000))
-    fresh_item_chars = sum(len(i.title) + len(i.text) for i in fresh_items)
-    fresh_item_ref_cpu, _fir_wall = _cpu_seconds(
-        lambda: [word_tokenize(p, format="text") for i in fresh_items for p in f"{i.title}\n{i.text}".split("\n")
-                 if p.strip()]
-    )
     fresh_enricher = Enricher.load(models_dir=models_dir or REPO / "models", config_dir=config_dir or REPO / "config",
                                    claims=claims)
     fresh_enricher.segmenter = Segmenter(cache_size=0, tokenize=FastWordTokenizer().word_tokenize)
@@ -201,7 +183,7 @@ def run(corpus_chars: int = 2_000_000, *, models_dir: Path | None = None, config
         "fresh_text_fast_chars_per_s_per_core": round(fresh_chars / fresh_fast_cpu) if fresh_fast_cpu else 0,
         "fresh_text_items": len(fresh_items),
         "fresh_text_enrichment_chars_per_s_per_core": round(fresh_item_chars / fresh_enr_cpu),
-        "fresh_text_enrichment_to_segmentation_ratio": round(fresh_item_ref_cpu / fresh_enr_cpu, 3),
+        "fresh_text_enrichment_to_segmentation_ratio": round(fresh_ref_cpu / fresh_enr_cpu, 3),
         "segmentation_cpu_s": round(seg_cpu, 2),
         "enrichment_cpu_s": round(enr_cpu, 2),
         "enrichment_wall_s": round(enr_wall, 2),
