@@ -31,18 +31,22 @@ INTENDED_USE = {
 
 DATA_TERMS = {
     "topics": "Province topic set written by the project (nlp/labelled/train/topics.jsonl, project licence)"
-    " and a second author's topic set (nlp/labelled/train/second_author/topics.jsonl, the retired held-out v1,"
-    " project licence). VNTC train (MIT packaging by duyvuleo/VNTC; article texts (c) their newspapers) can"
+    " and the other authors' topic sets (nlp/labelled/train/second_author/ and third_author/topics.jsonl, the"
+    " retired held-out sets v1 and v2, project licence). VNTC train (MIT packaging by duyvuleo/VNTC; article"
+    " texts (c) their newspapers) can"
     " serve as weak labels (vntc_weight > 0) but is not used: it lowered dev F1 in the previous build.",
-    "misinformation": "Labelled set written by the project (nlp/labelled/train/misinformation.jsonl) and a second"
-    " author's set (nlp/labelled/train/second_author/misinformation.jsonl, the retired held-out v1), plus the"
+    "misinformation": "Labelled set written by the project (nlp/labelled/train/misinformation.jsonl) and the other"
+    " authors' sets (nlp/labelled/train/second_author/ and third_author/misinformation.jsonl, the retired"
+    " held-out sets v1 and v2), plus the"
     " project's scam and topic sets as extra negatives; project licence. No public data (VFND, GPL-3.0, was not"
     " used).",
-    "scam": "Labelled set written by the project (nlp/labelled/train/scam.jsonl) and a second author's set"
-    " (nlp/labelled/train/second_author/scam.jsonl, the retired held-out v1), plus the project's"
+    "scam": "Labelled set written by the project (nlp/labelled/train/scam.jsonl) and the other authors' sets"
+    " (nlp/labelled/train/second_author/ and third_author/scam.jsonl, the retired held-out sets v1 and v2),"
+    " plus the project's"
     " misinformation and topic sets as extra negatives; project licence.",
-    "hate_speech": "ViHOS (MIT, Hoang et al., EACL 2023) at a small sample weight and two project-written hate"
-    " sets (nlp/labelled/train/hate_speech.jsonl and second_author/hate.jsonl, project licence: contempt for a"
+    "hate_speech": "ViHOS (MIT, Hoang et al., EACL 2023) at a small sample weight and the project-written hate"
+    " sets (nlp/labelled/train/hate_speech.jsonl, second_author/hate.jsonl and third_author/hate.jsonl, project"
+    " licence: contempt for a"
     " group vs personal rudeness, profanity, counter-speech and neutral mentions) for training. Comparisons:"
     " ViHSD (research use only, Luu et al. 2021) and UIT-ViCTSD (cite Nguyen et al. 2021; no licence file):"
     " used for evaluation and for non-shipped comparison models only.",

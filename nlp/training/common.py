@@ -26,6 +26,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = Path(os.environ.get("MEDIAWATCH_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 LABELLED_DIR = REPO_ROOT / "nlp" / "labelled" / "train"
 HELDOUT_DIR = REPO_ROOT / "nlp" / "labelled" / "heldout"
+# Retired held-out sets, written by authors other than the project's and used for training once retired
+# (each folder's README says when and why): v1 = second_author, v2 = third_author.
+OTHER_AUTHOR_DIRS = (LABELLED_DIR / "second_author", LABELLED_DIR / "third_author")
 MODELS_DIR = REPO_ROOT / "models"
 # The date in every model folder name: fixed so that a rebuild reproduces the same folder names.
 # Override with MEDIAWATCH_MODEL_DATE=YYYYMMDD when a retrain should produce new folders.
@@ -63,6 +66,19 @@ def drop_overlap(test: list[dict[str, Any]], *train_sets: Iterable[dict[str, Any
     seen = {dedup_key(r["text"]) for records in train_sets for r in records}
     kept = [r for r in test if dedup_key(r["text"]) not in seen]
     return kept, len(test) - len(kept)
+
+
+def other_author_files(name: str) -> list[Path]:
+    """The file ``name`` (e.g. ``"scam.jsonl"``) of every retired held-out set that has one."""
+    return [folder / name for folder in OTHER_AUTHOR_DIRS if (folder / name).is_file()]
+
+
+def other_author_rows(name: str) -> list[dict[str, Any]]:
+    """Rows of ``name`` from every retired held-out set, each with ``source`` = its folder's name.
+
+    Row ids repeat between sets, so ``source`` + ``id`` is the key of a row.
+    """
+    return [{**r, "source": path.parent.name} for path in other_author_files(name) for r in read_jsonl(path)]
 
 
 def heldout_keys() -> set[str]:

@@ -1,9 +1,10 @@
 """Cross-author measurement of the misinformation and scam flags (a development tool; training never calls it).
 
-Two authors wrote labelled flag data: the project's sets (``nlp/labelled/train/<task>.jsonl``) and the
-second author's (``nlp/labelled/train/second_author/<task>.jsonl``, the retired held-out v1). A change is
-judged by training on one author and measuring on the other, both directions, through the classifier
-alone and through the whole Enricher (cues, dampeners, rescaling, thresholds: ``analyze_many``).
+Several authors wrote labelled flag data: the project's sets (``nlp/labelled/train/<task>.jsonl``) and the
+other authors' (``nlp/labelled/train/{second,third}_author/<task>.jsonl``, the retired held-out v1 and v2,
+pooled here as "second"). A change is judged by training on one side and measuring on the other, both
+ways, through the classifier alone and through the whole Enricher (cues, dampeners, rescaling,
+thresholds: ``analyze_many``).
 Never reads ``nlp/labelled/heldout/`` (training data drops its texts via ``heldout_keys`` as usual).
 
     python -m nlp.training.flag_crossauthor --task misinformation [--direction both] [--shipped]
@@ -29,7 +30,7 @@ from nlp.training.common import (
     read_jsonl,
     without_heldout,
 )
-from nlp.training.flags import LEGITIMATE_KINDS, fit_flag_classifier, second_author_records
+from nlp.training.flags import LEGITIMATE_KINDS, fit_flag_classifier, other_author_records
 
 EXTRA = {"misinformation": ("scam", "topics"), "scam": ("misinformation", "topics")}
 MAX_LEGIT_RATE = {"misinformation": 0.05, "scam": 1.0}
@@ -137,7 +138,7 @@ def tune_rules(task: str, *, c: float, folds: int = 5) -> list[dict[str, Any]]:
     from nlp.training.train_all import FLAG_SPEC
 
     heldout = heldout_keys()
-    own = [r for r in project_records(task) if r["split"] != "test"] + second_author_records(task)
+    own = [r for r in project_records(task) if r["split"] != "test"] + other_author_records(task)
     own = without_heldout(own, heldout)
     extra = without_heldout(extra_negatives(task), heldout)
     records = own + extra
@@ -202,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             by_kind = row.pop("by_kind")
             print(json.dumps(row, ensure_ascii=False) + (f"\n  {json.dumps(by_kind)}" if row["shipped_rules"] else ""))
         return 0
-    second = second_author_records(task)
+    second = other_author_records(task)
     project = project_records(task, args.project_file)
     report: dict[str, Any] = {}
     if args.shipped:

@@ -27,6 +27,8 @@ from nlp.training.common import (
     fit_idf,
     heldout_keys,
     model_text,
+    other_author_files,
+    other_author_rows,
     platt,
     raw_scores,
     read_jsonl,
@@ -39,7 +41,6 @@ from nlp.training.common import (
 LEGITIMATE_KINDS = frozenset(
     {"criticism", "complaint", "opinion", "ordinary_news", "news_about_rumour", "news", "question"}
 )
-SECOND_AUTHOR_DIR = LABELLED_DIR / "second_author"
 C_GRID = (1.0, 4.0, 16.0)
 
 
@@ -250,10 +251,9 @@ def fit_flag_classifier(
     return FittedFlag(clf, cv_f1, c_best, threshold, cv_metrics)
 
 
-def second_author_records(task: str) -> list[dict[str, Any]]:
-    """The second author's rows for ``task`` (retired held-out v1), with ``kind`` = their ``category``."""
-    path = SECOND_AUTHOR_DIR / f"{task}.jsonl"
-    return [{**r, "kind": r.get("category", "")} for r in read_jsonl(path)] if path.is_file() else []
+def other_author_records(task: str) -> list[dict[str, Any]]:
+    """The other authors' rows for ``task`` (the retired held-out sets), with ``kind`` = their ``category``."""
+    return [{**r, "kind": r.get("category", "")} for r in other_author_rows(f"{task}.jsonl")]
 
 
 def train_flag(
@@ -264,14 +264,14 @@ def train_flag(
     spec: FeatureSpec,
     min_precision: float = 0.85,
     max_legit_rate: float = 0.05,
-    second_author: bool = True,
+    other_authors: bool = True,
 ) -> FlagResult:
-    """Tune C, Platt calibration and threshold on out-of-fold scores of train+dev (+ the second author's rows)."""
+    """Tune C, Platt calibration and threshold on out-of-fold scores of train+dev (+ the other authors' rows)."""
     heldout = heldout_keys()
     own = read_jsonl(own_file)
     tune = without_heldout([r for r in own if r["split"] in ("train", "dev")], heldout)
     test = [r for r in own if r["split"] == "test"]
-    second = without_heldout(second_author_records(task), heldout) if second_author else []
+    second = without_heldout(other_author_records(task), heldout) if other_authors else []
     extra = without_heldout(
         [r for path in extra_negative_files for r in read_jsonl(path) if r["split"] in ("train", "dev")], heldout
     )
@@ -280,7 +280,8 @@ def train_flag(
     )
     clf = fitted.clf
     second_note = (
-        f" plus all {len(second)} rows of the second author's set ({SECOND_AUTHOR_DIR.name}/{task}.jsonl)"
+        f" plus all {len(second)} rows of the other authors' sets"
+        f" ({', '.join(f'{p.parent.name}/{p.name}' for p in other_author_files(f'{task}.jsonl'))})"
         if second else ""
     )
     metrics = {
@@ -310,7 +311,7 @@ def train_flag(
         "features": spec.to_dict(),
         "fit_size": len(tune) + len(second) + len(extra),
     }
-    files = [own_file, *([SECOND_AUTHOR_DIR / f"{task}.jsonl"] if second else []), *extra_negative_files]
+    files = [own_file, *(other_author_files(f"{task}.jsonl") if second else []), *extra_negative_files]
     return FlagResult(clf, metrics, hyper, files)
 
 

@@ -36,6 +36,8 @@ from nlp.training.common import (
     fit_idf,
     heldout_keys,
     model_text,
+    other_author_files,
+    other_author_rows,
     platt,
     read_jsonl,
     split_of,
@@ -74,7 +76,6 @@ def vihsd_binary_test(vihos_train_dev: Sequence[dict[str, Any]]) -> tuple[list[d
 VIHOS_WEIGHTS = (0.02, 0.05, 0.2)
 HATE_C_GRID = (4.0, 16.0)
 CV_REPEATS = 2
-SECOND_AUTHOR_FILE = LABELLED_DIR / "second_author" / "hate.jsonl"
 
 
 def _own_records() -> list[dict[str, Any]]:
@@ -82,11 +83,10 @@ def _own_records() -> list[dict[str, Any]]:
     return read_jsonl(path) if path.is_file() else []
 
 
-def second_author_records() -> list[dict[str, Any]]:
-    """The retired held-out v1 hate file (another author), with the project set's deterministic splits."""
-    if not SECOND_AUTHOR_FILE.is_file():
-        return []
-    return [{**r, "split": split_of(r["id"])} for r in read_jsonl(SECOND_AUTHOR_FILE)]
+def other_author_records() -> list[dict[str, Any]]:
+    """The retired held-out sets' hate files (other authors), with deterministic splits by set and id."""
+    return [{**r, "split": split_of(r["id"] if r["source"] == "second_author" else f"{r['source']}/{r['id']}")}
+            for r in other_author_rows("hate.jsonl")]
 
 
 def group_gate(texts: Sequence[str]) -> np.ndarray:
@@ -206,7 +206,7 @@ def train_shipped(spec: FeatureSpec) -> HateResult:
     train, dev, test = (_split("vihos", s) for s in ("train", "dev", "test"))
     heldout = heldout_keys()
     train = [r for r in train if dedup_key(r["text"]) not in heldout]
-    own = without_heldout(_own_records(), heldout) + without_heldout(second_author_records(), heldout)
+    own = without_heldout(_own_records(), heldout) + without_heldout(other_author_records(), heldout)
     own_tune = [r for r in own if r["split"] in ("train", "dev")]
     own_test = [r for r in own if r["split"] == "test"]
     fit = fit_hate(own_tune, spec, train)
@@ -224,12 +224,13 @@ def train_shipped(spec: FeatureSpec) -> HateResult:
             "dropped_overlap_with_vihos_train_dev": dropped,
         },
         "how_measured": (
-            "Fitted on ViHOS train (normalised text, small sample weight) plus two project-written hate sets"
-            " (nlp/labelled/train/hate_speech.jsonl and the second author's second_author/hate.jsonl, train+dev:"
+            "Fitted on ViHOS train (normalised text, small sample weight) plus the project-written hate sets"
+            " (nlp/labelled/train/hate_speech.jsonl and the retired held-out sets' second_author/hate.jsonl and"
+            " third_author/hate.jsonl, train+dev:"
             f" {len(own_tune)} examples, weight 1). ViHOS weight, C, Platt calibration and threshold from"
             f" {CV_REPEATS}x repeated 5-fold out-of-fold scores of those examples; the threshold maximises F1 of"
             " the system rule (flag only when the text names a group: the flag's `requires` cue groups)."
-            f" own_test = both sets' {len(own_test)} test examples (classifier alone; with_group_gate = the"
+            f" own_test = those sets' {len(own_test)} test examples (classifier alone; with_group_gate = the"
             " system rule). vihos_test = official ViHOS test (derived binary label, which also counts plain"
             " offensive language: a low recall there is intended). vihsd_test_binary = ViHSD test with"
             " OFFENSIVE+HATE positive, minus every text also in ViHOS train/dev."
@@ -249,7 +250,8 @@ def train_shipped(spec: FeatureSpec) -> HateResult:
         "train_size": len(train) + len(own_tune),
     }
     files = [SHARED_DATA / "vihos" / f"{s}.jsonl" for s in ("train", "dev", "test")]
-    files += [SHARED_DATA / "vihsd" / "test.jsonl", LABELLED_DIR / "hate_speech.jsonl", SECOND_AUTHOR_FILE]
+    files += [SHARED_DATA / "vihsd" / "test.jsonl", LABELLED_DIR / "hate_speech.jsonl"]
+    files += other_author_files("hate.jsonl")
     return HateResult(clf, metrics, hyper, files)
 
 

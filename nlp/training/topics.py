@@ -1,16 +1,17 @@
 """The shipped province topic model (multi-label); the VNTC benchmark model is in ``nlp.training.vntc``.
 
 One logistic regression per topic of ``records.schema.TOPIC_IDS`` over hashed word n-grams of the folded
-text, fitted on the pooled fit set: the project's topic set (train + dev splits) and the second author's
-topic set (``second_author/topics.jsonl``, the retired held-out v1). Optional weak supervision from VNTC
-train: four VNTC sections map to our topics (Suc khoe → health, Phap luat → public_order, Kinh doanh →
-economy, Van hoa → tourism_culture) and two are negatives for every topic (The thao, Vi tinh); documents
-are capped per section. 5-fold cross-validation on the fit set chooses the VNTC weight (0 = not used), C
-and one classifier threshold per topic, each for the whole decision the Enricher makes (keyword rules of
-``nlp/topic_rules.yaml`` + classifier, ``TopicRules.decide``). The own test split is only reported.
-VNTC weak labels lowered the dev micro-F1 of the previous build (0.79 without, 0.75 at weight 0.2, 0.74 at
-0.5: 2006 national news is written unlike province posts), so the default grid is weight 0 only and VNTC is
-not used by this model; ``train_topics(..., vntc_weights=(0.0, 0.2))`` re-measures it by the same CV.
+text, fitted on the pooled fit set: the project's topic set (train + dev splits) and the other authors'
+topic sets (``second_author/topics.jsonl`` and ``third_author/topics.jsonl``, the retired held-out v1 and
+v2). Optional weak supervision from VNTC train: four VNTC sections map to our topics (Suc khoe → health,
+Phap luat → public_order, Kinh doanh → economy, Van hoa → tourism_culture) and two are negatives for
+every topic (The thao, Vi tinh); documents are capped per section. 5-fold cross-validation on the fit set
+chooses the VNTC weight (0 = not used), C and one classifier threshold per topic, each for the whole
+decision the Enricher makes (keyword rules of ``nlp/topic_rules.yaml`` + classifier,
+``TopicRules.decide``). The own test split is only reported. VNTC weak labels lowered the dev micro-F1 of
+the previous build (0.79 without, 0.75 at weight 0.2, 0.74 at 0.5: 2006 national news is written unlike
+province posts), so the default grid is weight 0 only and VNTC is not used by this model;
+``train_topics(..., vntc_weights=(0.0, 0.2))`` re-measures it by the same CV.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from nlp.models import FeatureSpec, TextClassifier
 from nlp.topics import DEFAULT_RULES, TopicRules, load_topic_rules
 from nlp.training.common import (
     LABELLED_DIR,
+    OTHER_AUTHOR_DIRS,
     SEED,
     SHARED_DATA,
     dedup_key,
@@ -37,6 +39,8 @@ from nlp.training.common import (
     heldout_keys,
     model_text,
     multilabel_metrics,
+    other_author_files,
+    other_author_rows,
     read_jsonl,
     tfidf,
     without_heldout,
@@ -54,7 +58,7 @@ VNTC_CAP_PER_SECTION = 1200
 VNTC_WEIGHTS = (0.0,)  # 0.2 and 0.5 lowered dev micro-F1 in earlier builds (see the card); pass more to re-measure
 TOPIC_C_GRID = (4.0, 16.0)
 CV_FOLDS = 5
-SECOND_AUTHOR_TOPICS = LABELLED_DIR / "second_author" / "topics.jsonl"
+OTHER_AUTHOR_SOURCES = frozenset(folder.name for folder in OTHER_AUTHOR_DIRS)
 
 
 @dataclass
@@ -129,17 +133,18 @@ def _fit_topics(x: sp.csr_matrix, y: np.ndarray, weights: np.ndarray, c: float) 
     return np.vstack(coefs), np.concatenate(intercepts)
 
 
-def second_author_records(heldout: set[str]) -> list[dict[str, Any]]:
-    """The second author's topic set (retired held-out v1) in the shape of ``topics.jsonl`` records."""
-    rows = without_heldout(read_jsonl(SECOND_AUTHOR_TOPICS), heldout)
+def other_author_records(heldout: set[str]) -> list[dict[str, Any]]:
+    """The other authors' topic sets (the retired held-out sets) in the shape of ``topics.jsonl`` records;
+    ``source`` names the set."""
+    rows = without_heldout(other_author_rows("topics.jsonl"), heldout)
     return [
-        {"id": r["id"], "title": "", "text": r["text"], "label": list(r["topics"]), "source": "second_author"}
+        {"id": r["id"], "title": "", "text": r["text"], "label": list(r["topics"]), "source": r["source"]}
         for r in rows
     ]
 
 
 def topic_training_sets(heldout: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(fit, test): fit = own train + dev + the whole second-author set, de-duplicated; test = own test split.
+    """(fit, test): fit = own train + dev + the other authors' sets, de-duplicated; test = own test split.
 
     Texts equal (``dedup_key``) to an own test text are dropped from the fit set, so the test split stays unseen.
     """
@@ -148,7 +153,7 @@ def topic_training_sets(heldout: set[str]) -> tuple[list[dict[str, Any]], list[d
     test_keys = {dedup_key(model_text(r)) for r in test}
     fit: list[dict[str, Any]] = []
     seen = set(test_keys)
-    for rec in [r for r in own if r["split"] != "test"] + second_author_records(heldout):
+    for rec in [r for r in own if r["split"] != "test"] + other_author_records(heldout):
         key = dedup_key(model_text(rec))
         if key not in seen:
             seen.add(key)
@@ -267,7 +272,7 @@ def train_topics(
         all_counts, all_y, weights = counts, y, np.ones(len(fit))
     clf = _fit(all_counts, all_y, weights, c, spec)
     clf.thresholds = {lab: round(float(t), 2) for lab, t in zip(TOPIC_IDS, thresholds, strict=True)}
-    n_own = sum(1 for r in fit if r.get("source") != "second_author")
+    n_own = sum(1 for r in fit if r.get("source") not in OTHER_AUTHOR_SOURCES)
     test_texts = [model_text(r) for r in test]
     test_rules = rules.score_matrix([FoldedText.of(t).folded for t in test_texts])
     test_proba = clf.predict_proba(test_texts) if test_texts else np.zeros((0, len(TOPIC_IDS)))
@@ -281,8 +286,9 @@ def train_topics(
         ),
         "grid_cv": trials,
         "how_measured": (
-            f"Fit set: topics.jsonl train + dev ({n_own} rows, own authors) + second_author/topics.jsonl"
-            f" ({len(fit) - n_own} rows, another author), de-duplicated against the own test split; 5-fold"
+            f"Fit set: topics.jsonl train + dev ({n_own} rows, own authors) + the retired held-out sets'"
+            f" topics.jsonl ({', '.join(sorted(OTHER_AUTHOR_SOURCES))}: {len(fit) - n_own} rows, other authors),"
+            " de-duplicated against the own test split; 5-fold"
             " cross-validation on it (folds by hash of the text) chooses the VNTC weak-label weight (0 = VNTC"
             " not used), C and one classifier threshold per topic, by the F1 of the whole decision (keyword rules"
             " of nlp/topic_rules.yaml + out-of-fold probabilities, as in the Enricher); cv_* = out-of-fold"
@@ -303,7 +309,7 @@ def train_topics(
         "features": spec.to_dict(),
     }
     hyper["rules_version"] = rules.version
-    files = [LABELLED_DIR / "topics.jsonl", SECOND_AUTHOR_TOPICS, rules_path]
+    files = [LABELLED_DIR / "topics.jsonl", *other_author_files("topics.jsonl"), rules_path]
     if vntc_weight > 0:
         files.append(SHARED_DATA / "vntc" / "train.jsonl.gz")
     return TopicResult(clf, metrics, hyper, files)

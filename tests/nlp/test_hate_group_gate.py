@@ -51,12 +51,13 @@ def test_rudeness_to_one_person_and_untargeted_profanity_do_not(text: str) -> No
     assert not names_a_group(text)
 
 
-def test_second_author_rows_get_stable_splits_and_the_training_gate_is_the_flag_rule() -> None:
-    from nlp.training.hate_speech import group_gate, second_author_records
+def test_other_author_rows_get_stable_splits_and_the_training_gate_is_the_flag_rule() -> None:
+    from nlp.training.hate_speech import group_gate, other_author_records
 
-    rows = second_author_records()
-    assert rows, "second_author/hate.jsonl is part of the hate training data"
-    assert {r["split"] for r in rows} == {"train", "dev", "test"}
-    assert [r["split"] for r in rows] == [r["split"] for r in second_author_records()]
+    rows = other_author_records()
+    for source in ("second_author", "third_author"):
+        splits = {r["split"] for r in rows if r["source"] == source}
+        assert splits == {"train", "dev", "test"}, f"{source}/hate.jsonl is part of the hate training data"
+    assert [r["split"] for r in rows] == [r["split"] for r in other_author_records()]
     texts = ["Dân Thanh Hóa ở đâu là loạn ở đó", "Mày ngu như bò vậy mà cũng đòi làm quản lý"]
     assert group_gate([normalize(t) for t in texts]).tolist() == [names_a_group(t) for t in texts] == [True, False]

@@ -1,5 +1,6 @@
 """Topic rules' ignore list, precise phrases on folded text, and the pooled topic training data."""
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +10,8 @@ import pytest
 from nlp.matching import FoldedText
 from nlp.normalize import normalize
 from nlp.topics import load_topic_rules
-from nlp.training.common import dedup_key, model_text, read_jsonl
-from nlp.training.topics import CV_FOLDS, SECOND_AUTHOR_TOPICS, cv_fold, system_thresholds, topic_training_sets
+from nlp.training.common import dedup_key, model_text, other_author_files, read_jsonl
+from nlp.training.topics import CV_FOLDS, cv_fold, system_thresholds, topic_training_sets
 from records.schema import TOPIC_IDS
 
 RULES = load_topic_rules()
@@ -70,13 +71,13 @@ def test_common_words_do_not_assign_a_topic_alone(text: str, topic: str) -> None
     assert topic not in rule_topics(text)
 
 
-def test_training_set_pools_both_authors_and_keeps_the_test_split_out(
+def test_training_set_pools_every_author_and_keeps_the_test_split_out(
     pooled: tuple[list[dict[str, Any]], list[dict[str, Any]]],
 ) -> None:
     fit, test = pooled
-    second = [r for r in fit if r.get("source") == "second_author"]
-    assert len(second) > 400
-    assert len(fit) - len(second) > 500
+    by_source = Counter(r.get("source") for r in fit)
+    assert by_source["second_author"] > 400 and by_source["third_author"] > 600
+    assert by_source["mediawatch-authored"] > 500 and len(by_source) == 3
     test_keys = {dedup_key(model_text(r)) for r in test}
     fit_keys = [dedup_key(model_text(r)) for r in fit]
     assert not test_keys & set(fit_keys)
@@ -85,7 +86,7 @@ def test_training_set_pools_both_authors_and_keeps_the_test_split_out(
 
 
 def test_training_set_drops_heldout_texts() -> None:
-    first = read_jsonl(SECOND_AUTHOR_TOPICS)[0]
+    first = read_jsonl(other_author_files("topics.jsonl")[-1])[0]
     fit, _test = topic_training_sets({dedup_key(first["text"])})
     assert first["text"] not in {r["text"] for r in fit}
 
@@ -134,12 +135,16 @@ def test_system_thresholds_account_for_the_rules() -> None:
     assert strict > 0.45
 
 
-def test_cross_author_directions_fit_on_one_author_and_test_on_the_other() -> None:
+def test_cross_author_directions_leave_one_author_out() -> None:
     from nlp.training.topics_crossauthor import directions
 
     sets = directions()
-    fit, test = sets["own_to_second_author"]
-    assert all(r.get("source") != "second_author" for r in fit)
-    assert all(r.get("source") == "second_author" for r in test)
-    back_fit, back_test = sets["second_author_to_own"]
-    assert back_fit == test and back_test == fit
+    assert set(sets) == {"others_to_own", "others_to_second_author", "others_to_third_author"}
+    for name in ("second_author", "third_author"):
+        fit, test = sets[f"others_to_{name}"]
+        assert test and all(r.get("source") == name for r in test)
+        assert fit and all(r.get("source") != name for r in fit)
+        assert {r["source"] for r in fit} == {"mediawatch-authored", *({"second_author", "third_author"} - {name})}
+    own_fit, own_test = sets["others_to_own"]
+    assert {r["source"] for r in own_fit} == {"second_author", "third_author"}
+    assert own_test and {r["source"] for r in own_test} == {"mediawatch-authored"}
