@@ -12,8 +12,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from records.errors import InputError
 from records.schema import (
     AuditEntry,
     Incident,
@@ -88,6 +89,31 @@ class Bucket(BaseModel):
     count: int
 
 
+class ItemAnnotation(BaseModel):
+    """Enrichment fields or incident link to replace on a stored item; ``None`` leaves a field as it is."""
+
+    topics: list[str] | None = None
+    places: list | None = None
+    flags: list | None = None
+    incident_id: str | None = None
+    syndicated_with: list[str] | None = None
+    clear_incident: bool = False  # remove the incident link; excludes incident_id
+
+    def applied_to(self, item: Item) -> Item:
+        """A validated copy of ``item`` with these fields replaced (``InputError`` when a value is invalid)."""
+        changed = item.model_copy()
+        try:
+            for name in ("topics", "places", "flags", "incident_id", "syndicated_with"):
+                value = getattr(self, name)
+                if value is not None:
+                    setattr(changed, name, value)
+            if self.clear_incident:
+                changed.incident_id = None
+        except ValidationError as exc:
+            raise InputError(f"invalid annotation for item {item.id}: {exc.errors()[0]['msg']}") from exc
+        return changed
+
+
 class Store(abc.ABC):
     """Everything MediaWatch keeps. Implementations are safe to share between threads."""
 
@@ -109,7 +135,6 @@ class Store(abc.ABC):
     def get_items(self, item_ids: Sequence[str]) -> list[Item]:
         """The items that exist, in the order asked."""
 
-    @abc.abstractmethod
     def annotate_item(
         self,
         item_id: str,
@@ -126,6 +151,21 @@ class Store(abc.ABC):
         ``None`` leaves a field as it is; ``clear_incident=True`` removes the incident link (an item an
         analyst took out of an incident), and cannot be combined with ``incident_id``.
         """
+        if clear_incident and incident_id is not None:
+            raise InputError("annotate_item: clear_incident and incident_id exclude each other")
+        annotation = ItemAnnotation(
+            topics=topics,
+            places=places,
+            flags=flags,
+            incident_id=incident_id,
+            syndicated_with=syndicated_with,
+            clear_incident=clear_incident,
+        )
+        return self._annotate(item_id, annotation)
+
+    @abc.abstractmethod
+    def _annotate(self, item_id: str, annotation: ItemAnnotation) -> Item:
+        """Store ``annotation.applied_to(item)`` atomically; ``NotFoundError`` when there is no such item."""
 
     @abc.abstractmethod
     def search(self, query: ItemQuery) -> Page[Item]:

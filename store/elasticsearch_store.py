@@ -29,12 +29,21 @@ from typing import TYPE_CHECKING, Any
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch import ConflictError as ESConflictError
 from elasticsearch import NotFoundError as ESNotFoundError
-from pydantic import ValidationError
 
 from records.audit import GENESIS, chain_hash
 from records.errors import ConfigError, ConflictError, InputError, NotFoundError, StoreError
 from records.schema import AuditEntry, Incident, Item, QuarantinedRecord, VersionedRecord
-from store.base import Bucket, FacetField, IncidentQuery, Interval, ItemQuery, Page, Store, UpsertResult
+from store.base import (
+    Bucket,
+    FacetField,
+    IncidentQuery,
+    Interval,
+    ItemAnnotation,
+    ItemQuery,
+    Page,
+    Store,
+    UpsertResult,
+)
 from store.cursors import decode_cursor, encode_cursor
 from store.es_queries import (
     delete_action,
@@ -230,38 +239,12 @@ class ElasticsearchStore(Store):
             raise StoreError(f"{len(failures)} of {len(items)} items failed to store; first: {failures[0]}")
         return [final[p] for p in range(len(items))]
 
-    def annotate_item(
-        self,
-        item_id: str,
-        *,
-        topics: list[str] | None = None,
-        places: list | None = None,
-        flags: list | None = None,
-        incident_id: str | None = None,
-        syndicated_with: list[str] | None = None,
-        clear_incident: bool = False,
-    ) -> Item:
-        if clear_incident and incident_id is not None:
-            raise InputError("annotate_item: clear_incident and incident_id exclude each other")
+    def _annotate(self, item_id: str, annotation: ItemAnnotation) -> Item:
         for _ in range(CONFLICT_ATTEMPTS):
             loc = self._locate([item_id]).get(item_id)
             if loc is None:
                 raise NotFoundError(f"no item {item_id}")
-            item = loc.item.model_copy()
-            try:
-                item = Item.model_validate(
-                    {
-                        **item.model_dump(),
-                        **({"topics": topics} if topics is not None else {}),
-                        **({"places": places} if places is not None else {}),
-                        **({"flags": flags} if flags is not None else {}),
-                        **({"incident_id": incident_id} if incident_id is not None else {}),
-                        **({"incident_id": None} if clear_incident else {}),
-                        **({"syndicated_with": syndicated_with} if syndicated_with is not None else {}),
-                    }
-                )
-            except ValidationError as exc:
-                raise InputError(f"invalid annotation for item {item_id}: {exc.errors()[0]['msg']}") from exc
+            item = annotation.applied_to(loc.item)
             try:
                 with _es_errors("annotate"):
                     self.client.index(

@@ -29,8 +29,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from records.audit import GENESIS, chain_hash
 from records.errors import ConflictError, InputError, NotFoundError, StoreError
 from records.schema import (
@@ -46,6 +44,7 @@ from store.base import (
     FacetField,
     IncidentQuery,
     Interval,
+    ItemAnnotation,
     ItemQuery,
     Page,
     Store,
@@ -300,40 +299,13 @@ class SQLiteStore(Store):
             (rowid, *self._fts_values(item)),
         )
 
-    def annotate_item(
-        self,
-        item_id: str,
-        *,
-        topics: list[str] | None = None,
-        places: list | None = None,
-        flags: list | None = None,
-        incident_id: str | None = None,
-        syndicated_with: list[str] | None = None,
-        clear_incident: bool = False,
-    ) -> Item:
-        if clear_incident and incident_id is not None:
-            raise InputError("annotate_item: clear_incident and incident_id exclude each other")
+    def _annotate(self, item_id: str, annotation: ItemAnnotation) -> Item:
         with self._write() as conn:
             row = conn.execute("SELECT rowid, doc FROM items WHERE id = ?", (item_id,)).fetchone()
             if row is None:
                 raise NotFoundError(f"no item {item_id}")
             rowid, doc = row
-            item = Item.model_validate_json(doc)
-            try:
-                if topics is not None:
-                    item.topics = topics
-                if places is not None:
-                    item.places = places
-                if flags is not None:
-                    item.flags = flags
-                if incident_id is not None:
-                    item.incident_id = incident_id
-                if clear_incident:
-                    item.incident_id = None
-                if syndicated_with is not None:
-                    item.syndicated_with = syndicated_with
-            except ValidationError as exc:
-                raise InputError(f"invalid annotation for item {item_id}: {exc.errors()[0]['msg']}") from exc
+            item = annotation.applied_to(Item.model_validate_json(doc))
             sort_time = to_micros(item.sort_time)
             conn.execute(
                 "UPDATE items SET incident_id = ?, flagged = ?, doc = ? WHERE rowid = ?",
