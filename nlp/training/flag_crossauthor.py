@@ -1,13 +1,14 @@
 """Cross-author measurement of the misinformation and scam flags (a development tool; training never calls it).
 
-Several authors wrote labelled flag data: the project's sets (``nlp/labelled/train/<task>.jsonl``) and the
-other authors' (``nlp/labelled/train/{second,third}_author/<task>.jsonl``, the retired held-out v1 and v2,
-pooled here as "second"). A change is judged by training on one side and measuring on the other, both
-ways, through the classifier alone and through the whole Enricher (cues, dampeners, rescaling,
-thresholds: ``analyze_many``).
+Three authors wrote labelled flag data: the project (``nlp/labelled/train/<task>.jsonl``, rows without a
+``source`` from ``other_author_records``), ``second_author`` and ``third_author`` (the retired held-out v1
+and v2; their rows' ``source``). Leave one author out: each direction fits the shipped recipe on the other
+two authors and measures on the one left out, through the classifier alone and through the whole Enricher
+(cues, dampeners, rescaling, thresholds: ``analyze_many``). The project's rows enter a fit through their
+train+dev splits (as in the shipped model) and are measured on all splits.
 Never reads ``nlp/labelled/heldout/`` (training data drops its texts via ``heldout_keys`` as usual).
 
-    python -m nlp.training.flag_crossauthor --task misinformation [--direction both] [--shipped]
+    python -m nlp.training.flag_crossauthor --task misinformation [--direction others_to_third_author] [--shipped]
 """
 
 from __future__ import annotations
@@ -34,6 +35,36 @@ from nlp.training.flags import LEGITIMATE_KINDS, fit_flag_classifier, other_auth
 
 EXTRA = {"misinformation": ("scam", "topics"), "scam": ("misinformation", "topics")}
 MAX_LEGIT_RATE = {"misinformation": 0.05, "scam": 1.0}
+PROJECT = "project"
+AUTHORS = (PROJECT, "second_author", "third_author")
+
+
+def rows_by_author(
+    project: Sequence[dict[str, Any]], others: Sequence[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows grouped by author: ``project`` for the project's rows, else each other-author row's ``source``."""
+    out: dict[str, list[dict[str, Any]]] = {PROJECT: list(project)}
+    for row in others:
+        out.setdefault(str(row["source"]), []).append(row)
+    return out
+
+
+def loao_directions(
+    by_author: dict[str, list[dict[str, Any]]],
+) -> dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """``others_to_<author>`` -> (fit rows: every other author's, the project's without its test split; test rows).
+
+    The project's test split never enters a fit, as in the shipped model; as the left-out author, all of
+    its rows are measured.
+    """
+    def fit_rows(author: str) -> list[dict[str, Any]]:
+        rows = by_author[author]
+        return [r for r in rows if r.get("split") != "test"] if author == PROJECT else list(rows)
+
+    return {
+        f"others_to_{held}": ([r for a in by_author if a != held for r in fit_rows(a)], list(by_author[held]))
+        for held in by_author
+    }
 
 
 def project_records(task: str, path: Path | None = None) -> list[dict[str, Any]]:
@@ -92,13 +123,13 @@ def classifier_flagged(clf: TextClassifier, task: str, records: Sequence[dict[st
 
 
 def run(task: str, train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any]], *, repeats: int,
-        show_errors: bool) -> dict[str, Any]:
+        show_errors: bool, by_author: bool = True) -> dict[str, Any]:
     from nlp.training.train_all import FLAG_SPEC
 
     heldout = heldout_keys()
     fitted = fit_flag_classifier(
         task, without_heldout(list(train), heldout), without_heldout(extra_negatives(task), heldout),
-        spec=FLAG_SPEC, max_legit_rate=MAX_LEGIT_RATE[task], repeats=repeats,
+        spec=FLAG_SPEC, max_legit_rate=MAX_LEGIT_RATE[task], repeats=repeats, by_author=by_author,
     )
     sys_flag, flags = system_flagged(fitted.clf, task, test)
     out = {
@@ -182,14 +213,34 @@ def tune_rules(task: str, *, c: float, folds: int = 5) -> list[dict[str, Any]]:
     return rows
 
 
+def shipped_in_sample(task: str) -> set[str]:
+    """Authors whose rows the shipped model was fitted on (from its metadata's data hashes)."""
+    manifest = json.loads((REPO_ROOT / "models" / "shipped.json").read_text(encoding="utf-8"))["models"]
+    meta = json.loads((REPO_ROOT / "models" / manifest[task] / "metadata.json").read_text(encoding="utf-8"))
+    files = set(meta.get("data_sha256", {}))
+    return {a for a in AUTHORS if a != PROJECT and any(f"/{a}/" in f for f in files)} | {PROJECT}
+
+
+def summary(report: dict[str, Any]) -> dict[str, Any]:
+    """One line per direction: system P/R/F1 and legitimate-content rate."""
+    out = {}
+    for name, value in report.items():
+        m = value["system"]
+        out[name] = {k: m.get(k) for k in ("precision", "recall", "f1", "legitimate_flagged_rate")}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--task", choices=sorted(EXTRA), required=True)
-    parser.add_argument("--direction", choices=["p2s", "s2p", "both"], default="both",
-                        help="p2s: train on the project's train+dev, measure on the second author; s2p: reverse")
-    parser.add_argument("--shipped", action="store_true", help="measure the shipped model on the second author")
+    parser.add_argument("--direction", nargs="*", default=None, metavar="others_to_AUTHOR",
+                        help=f"leave-one-author-out directions (default all): others_to_{{{','.join(AUTHORS)}}}")
+    parser.add_argument("--shipped", action="store_true",
+                        help="measure the shipped model on each author (marked in_sample where it was fitted on it)")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--no-by-author", action="store_true",
+                        help="the earlier recipe: calibration and threshold on random folds only")
     parser.add_argument("--tune-rules", type=float, metavar="C",
                         help="pooled CV of cue_weight and classifier_dampen with the classifier at this C")
     parser.add_argument("--cues", type=Path, help="cue file for the system (default nlp/cues.yaml)")
@@ -203,25 +254,36 @@ def main(argv: list[str] | None = None) -> int:
             by_kind = row.pop("by_kind")
             print(json.dumps(row, ensure_ascii=False) + (f"\n  {json.dumps(by_kind)}" if row["shipped_rules"] else ""))
         return 0
-    second = other_author_records(task)
-    project = project_records(task, args.project_file)
+    by_author = rows_by_author(project_records(task, args.project_file), other_author_records(task))
+    directions = loao_directions(by_author)
+    wanted = args.direction or list(directions)
+    unknown = [d for d in wanted if d not in directions]
+    if unknown:
+        parser.error(f"unknown directions {unknown}; choose from {list(directions)}")
     report: dict[str, Any] = {}
     if args.shipped:
         clf = ShippedModels.load(REPO_ROOT / "models", tasks=[task]).get(task)
-        sys_flag, flags = system_flagged(clf, task, second)
-        report["shipped_on_second"] = {"classifier": measure(task, second, classifier_flagged(clf, task, second)),
-                                       "system": measure(task, second, sys_flag)}
+        in_sample = shipped_in_sample(task)
+        for author, rows in by_author.items():
+            sys_flag, flags = system_flagged(clf, task, rows)
+            report[f"shipped_on_{author}"] = {
+                "in_sample": author in in_sample,
+                "classifier": measure(task, rows, classifier_flagged(clf, task, rows)),
+                "system": measure(task, rows, sys_flag),
+            }
+            if args.errors:
+                print(f"== shipped on {author}")
+                print_errors(task, rows, sys_flag, flags)
+    for name in wanted:
+        train, test = directions[name]
         if args.errors:
-            print_errors(task, second, sys_flag, flags)
-    if args.direction in ("p2s", "both"):
-        train = [r for r in project if r["split"] != "test"]
-        report["project_to_second"] = run(task, train, second, repeats=args.repeats, show_errors=args.errors)
-    if args.direction in ("s2p", "both"):
-        report["second_to_project"] = run(task, second, project, repeats=args.repeats, show_errors=False)
+            print(f"== {name}")
+        report[name] = run(task, train, test, repeats=args.repeats, show_errors=args.errors,
+                           by_author=not args.no_by_author)
     print(json.dumps(report, ensure_ascii=False, indent=1))
+    print(json.dumps(summary(report), ensure_ascii=False, indent=1))
     return 0
 
 
 if __name__ == "__main__":
     raise SystemExit(main())
-

@@ -175,6 +175,32 @@ def oof_scores(x: sp.csr_matrix, y: np.ndarray, *, c: float, folds: int = 5, see
     return out
 
 
+def author_oof_scores(x: sp.csr_matrix, y: np.ndarray, authors: Sequence[str], *, c: float) -> np.ndarray | None:
+    """Decision scores of each author's rows from a model fitted on the other authors' rows (None: one author).
+
+    These are the scores a model gets on a writer it never saw, lower and more spread than random-fold
+    scores (where every fold holds rows of the same authors as the fit).
+    """
+    names = np.array(list(authors))
+    groups = sorted(set(names))
+    if len(groups) < 2:
+        return None
+    out = np.zeros(len(y))
+    for group in groups:
+        held = names == group
+        if y[~held].min() == y[~held].max():
+            return None
+        fit = fit_binary(x[~held], y[~held], c=c, algo="lr", class_weight="balanced")
+        out[held] = raw_scores(fit, x[held])[:, 0]
+    return out
+
+
+def author_of(record: dict[str, Any]) -> str:
+    """The writer of a labelled row: its ``source`` for another author's row, else the project."""
+    source = str(record.get("source") or "")
+    return source if source.endswith("_author") else "project"
+
+
 @dataclass
 class FittedFlag:
     clf: TextClassifier
@@ -195,6 +221,7 @@ def fit_flag_classifier(
     repeats: int = CV_REPEATS,
     c_grid: Sequence[float] = C_GRID,
     system: bool = True,
+    by_author: bool = True,
 ) -> FittedFlag:
     """C, Platt calibration and threshold from repeated 5-fold out-of-fold scores; final fit on everything.
 
@@ -202,6 +229,9 @@ def fit_flag_classifier(
     them, under the legitimate-content constraint), ``extra`` are further negatives (other tasks' sets).
     ``system``: precision, F1 and the legitimate-content rate are those of the whole flag formula
     (``SystemCutoffs``), i.e. of what the Enricher shows, not of the classifier alone.
+    ``by_author``: when the rows come from several writers (``author_of``), the leave-one-author-out scores
+    (``author_oof_scores``) join the random-fold ones for calibration, threshold and C, so the threshold
+    also suits a writer the model has not seen.
     """
     fit_records = [*tune, *extra]
     fit_texts = [model_text(r) for r in fit_records]
@@ -213,15 +243,21 @@ def fit_flag_classifier(
     legit_mask = np.array([r.get("kind") in LEGITIMATE_KINDS for r in tune], dtype=bool)
     decide = SystemCutoffs(task, fit_texts[: len(tune)]).decide if system else None
 
+    authors = [author_of(r) for r in fit_records]
+
     best: tuple[float, float, float, float, float, dict[str, Any]] | None = None  # f1, c, a, b, threshold, metrics
-    # Repeated cross-validation: selection on one split of a few hundred examples is noisy.
-    own_y = np.tile(y[own_mask], repeats)
-    own_legit = np.tile(legit_mask, repeats)
     for c in c_grid:
-        s = np.concatenate([oof_scores(x, y, c=c, seed=SEED + r) for r in range(repeats)])
-        a, b = platt(s, np.tile(y, repeats))
+        # Repeated cross-validation: selection on one split of a few hundred examples is noisy.
+        runs = [oof_scores(x, y, c=c, seed=SEED + r) for r in range(repeats)]
+        grouped = author_oof_scores(x, y, authors, c=c) if by_author else None
+        if grouped is not None:
+            runs.append(grouped)
+        s = np.concatenate(runs)
+        a, b = platt(s, np.tile(y, len(runs)))
         p = 1.0 / (1.0 + np.exp(-(a * s + b)))
-        p_own = p[np.tile(own_mask, repeats)]
+        own_y = np.tile(y[own_mask], len(runs))
+        own_legit = np.tile(legit_mask, len(runs))
+        p_own = p[np.tile(own_mask, len(runs))]
         t = constrained_threshold(
             p_own, own_y, own_legit, min_precision=min_precision, max_legit_rate=max_legit_rate, decide=decide
         )
@@ -230,7 +266,8 @@ def fit_flag_classifier(
         if own_legit.any():
             cv["legitimate_flagged_rate"] = round(float(pred[own_legit].mean()), 4)
         cv["scope"] = "whole flag formula (cues, dampeners)" if decide is not None else "classifier alone"
-        cv["repeats"] = repeats  # n and positives count every repeat
+        cv["repeats"] = repeats  # n and positives count every run
+        cv["author_runs"] = int(grouped is not None)  # one leave-one-author-out run joined the random folds
         if best is None or cv["f1"] > best[0]:
             best = (cv["f1"], c, a, b, t, cv)
     assert best is not None
