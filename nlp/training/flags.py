@@ -329,7 +329,9 @@ def train_flag(
             f"{own_file.name}: deterministic split by hash of the folded text. Tuning on {CV_REPEATS}x repeated"
             " 5-fold out-of-fold"
             f" scores of train+dev ({len(tune)} examples{second_note}, plus {len(extra)} negatives from the other"
-            " labelled sets' train+dev splits): C, Platt calibration, and the threshold that maximises the F1 of"
+            " labelled sets' train+dev splits), joined by one leave-one-author-out run (each author's rows scored"
+            " by a model fitted on the other authors' rows: scores as on a new writer's text): C, Platt"
+            " calibration, and the threshold that maximises the F1 of"
             " the whole flag formula (classifier + cues + dampeners, nlp/flags.py, as the Enricher applies it)"
             f" subject to precision >= {min_precision} and at most {max_legit_rate:.0%} of criticism/complaints/"
             f"opinion/news/questions flagged. Final fit on all of that. 'test' = the {len(test)} examples of the"
@@ -343,7 +345,7 @@ def train_flag(
         "threshold": fitted.threshold,
         "threshold_rule": (
             f"max out-of-fold F1 of the whole flag formula (cues, dampeners) with precision >= {min_precision} and"
-            f" legitimate-content flag rate <= {max_legit_rate}"
+            f" legitimate-content flag rate <= {max_legit_rate}, on random-fold and leave-one-author-out scores"
         ),
         "features": spec.to_dict(),
         "fit_size": len(tune) + len(second) + len(extra),
