@@ -46,6 +46,12 @@ TOKEN_PATTERN = r"(?u)\b\w+\b"
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
+def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """Whether two tokens are written side by side (only spaces between): a pair across punctuation
+    ("xe SH, chuyển khoản") is not a phrase of the text, so it is never shown as a reason."""
+    return text[first.end() : second.start()].isspace()
+
+
 def library_versions() -> dict[str, str]:
     """Versions of Python and of the libraries a model depends on, as installed now."""
     versions = {"python": platform.python_version()}
@@ -333,7 +339,9 @@ class TextClassifier:
         ("chia sẻ", "khẩn cấp") come first. Single letters and bare numbers are never returned.
         """
         row, sign = self._score_row(label)
-        surface = _TOKEN_RE.findall(text.lower())
+        lowered = text.lower()
+        matches = list(_TOKEN_RE.finditer(lowered))
+        surface = [m.group() for m in matches]
         if not surface:
             return []
         prepared = [self.spec.prepare(tok) for tok in surface]
@@ -353,7 +361,7 @@ class TextClassifier:
         candidates: dict[str, tuple[float, str]] = {}
         for i, tok in enumerate(prepared):
             candidates.setdefault(tok, (word_score[tok], surface[i]))
-            if self.spec.ngram_max >= 2 and i + 1 < len(prepared):
+            if self.spec.ngram_max >= 2 and i + 1 < len(prepared) and _adjacent(lowered, matches[i], matches[i + 1]):
                 key = f"{tok} {prepared[i + 1]}"
                 score = contribution(self.spec.bucket(key)) + word_score[tok] + word_score[prepared[i + 1]]
                 candidates.setdefault(key, (score, f"{surface[i]} {surface[i + 1]}"))
