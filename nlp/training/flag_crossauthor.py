@@ -31,7 +31,7 @@ from nlp.training.common import (
     read_jsonl,
     without_heldout,
 )
-from nlp.training.flags import LEGITIMATE_KINDS, fit_flag_classifier, other_author_records
+from nlp.training.flags import C_GRID, LEGITIMATE_KINDS, fit_flag_classifier, other_author_records
 
 EXTRA = {"misinformation": ("scam", "topics"), "scam": ("misinformation", "topics")}
 MAX_LEGIT_RATE = {"misinformation": 0.05, "scam": 1.0}
@@ -123,13 +123,14 @@ def classifier_flagged(clf: TextClassifier, task: str, records: Sequence[dict[st
 
 
 def run(task: str, train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any]], *, repeats: int,
-        show_errors: bool, by_author: bool = True) -> dict[str, Any]:
+        show_errors: bool, by_author: bool = True, c_grid: Sequence[float] | None = None) -> dict[str, Any]:
     from nlp.training.train_all import FLAG_SPEC
 
     heldout = heldout_keys()
     fitted = fit_flag_classifier(
         task, without_heldout(list(train), heldout), without_heldout(extra_negatives(task), heldout),
         spec=FLAG_SPEC, max_legit_rate=MAX_LEGIT_RATE[task], repeats=repeats, by_author=by_author,
+        c_grid=tuple(c_grid) if c_grid else C_GRID,
     )
     sys_flag, flags = system_flagged(fitted.clf, task, test)
     out = {
@@ -239,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure the shipped model on each author (marked in_sample where it was fitted on it)")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--c-grid", type=float, nargs="+", help="C values to choose from (default flags.C_GRID)")
     parser.add_argument("--no-by-author", action="store_true",
                         help="the earlier recipe: calibration and threshold on random folds only")
     parser.add_argument("--tune-rules", type=float, metavar="C",
@@ -279,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.errors:
             print(f"== {name}")
         report[name] = run(task, train, test, repeats=args.repeats, show_errors=args.errors,
-                           by_author=not args.no_by_author)
+                           by_author=not args.no_by_author, c_grid=args.c_grid)
     print(json.dumps(report, ensure_ascii=False, indent=1))
     print(json.dumps(summary(report), ensure_ascii=False, indent=1))
     return 0
