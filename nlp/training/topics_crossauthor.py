@@ -8,7 +8,8 @@ and measures on the one left out. Each fit runs
 the shipped recipe (``train_topics``: 5-fold CV on the fit rows for C and per-topic thresholds, VNTC
 off) and reports micro/macro/per-topic F1 of the classifier alone and of the whole decision (keyword rules
 + classifier, as the Enricher decides). The keyword rules are the current ``nlp/topic_rules.yaml``, whose
-weights were set after reading both sets, so "system" figures are not blind for the rules.
+phrases and weights were set after reading all three authors' sets, so "system" figures are not blind for
+the rules.
 """
 
 from __future__ import annotations
