@@ -66,6 +66,23 @@ def test_validation_slice_is_deterministic_disjoint_and_never_repeats_a_fitted_t
     assert all(r["text"] not in fitted_texts for r, v in zip(train, val_a, strict=True) if v)
 
 
+def test_validation_slice_holds_the_latest_documents_of_each_group() -> None:
+    """VNTC ids number each section/newspaper in crawl order: the slice is the most recent of each group."""
+    rng = random.Random(3)
+    train = [
+        {"text": _doc(rng, label), "label": label, "doc_id": f"{code}_{paper}_ ({n})"}
+        for label, code in (("The thao", "TT"), ("Kinh doanh", "KD"))
+        for paper, numbers in (("VNE", range(1, 41)), ("NLD", range(500, 520)))
+        for n in numbers
+    ]
+    rng.shuffle(train)
+    _, val = vntc.validation_split(train, share=0.25)
+    held = {r["doc_id"] for r, v in zip(train, val, strict=True) if v}
+    expected = {f"{c}_VNE_ ({n})" for c in ("TT", "KD") for n in range(31, 41)}
+    expected |= {f"{c}_NLD_ ({n})" for c in ("TT", "KD") for n in range(515, 520)}
+    assert held == expected
+
+
 # -- selection sees no test rows ---------------------------------------------------------------------
 def test_selection_functions_take_no_test_rows() -> None:
     assert list(inspect.signature(vntc.choose_c).parameters) == ["x_fit", "y_fit", "x_val", "y_val", "grid"]
