@@ -26,6 +26,9 @@ def rule_topics(text: str) -> set[str]:
         ("cong an bat doi tuong trom xe, thu giu tang vat", "public_order"),
         ("Sở Y tế khuyến cáo phòng bệnh cho trẻ", "health"),
         ("Thanh tra chỉ ra sai phạm, HĐND tỉnh yêu cầu làm rõ", "governance"),
+        ("uong nuoc chanh moi sang la het soi than", "health"),
+        ("Đoàn kiểm tra ATTP lấy mẫu ở chợ Tam Kỳ", "health"),
+        ("Cửa hàng thanh lý tủ lạnh cũ, giảm giá 50%", "economy"),
     ],
 )
 def test_new_phrases_fire_with_and_without_diacritics(text: str, topic: str) -> None:
@@ -39,6 +42,8 @@ def test_new_phrases_fire_with_and_without_diacritics(text: str, topic: str) -> 
         ("Giá bán hôm nay thế nào", "economy"),
         ("Lượt xem lên nhanh quá", "disaster"),
         ("Mọi người chuyển tiền chưa", "public_order"),
+        ("Sàn đầu tư này là gì", "economy"),
+        ("Sàn đầu tư này là gì", "public_order"),
     ],
 )
 def test_support_phrases_do_not_assign_a_topic_alone(text: str, topic: str) -> None:
