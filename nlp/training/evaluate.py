@@ -45,6 +45,7 @@ from nlp.training.common import (
     model_text,
     read_jsonl,
 )
+from nlp.training.confidence import binary_intervals, micro_f1_interval, pooled_ratio_interval
 from nlp.training.flags import evaluate_flag
 from nlp.training.topics import evaluate_topics
 from records.schema import TOPIC_IDS, Item, SourceKind
@@ -93,9 +94,11 @@ def _binary_with_categories(records: Sequence[dict[str, Any]], task: str, flagge
     y = np.array([r["label"] == task for r in records], dtype=int)
     out: dict[str, Any] = binary_metrics(y, flagged.astype(int))
     legit = np.array([r.get("category") in LEGITIMATE_HELDOUT_CATEGORIES for r in records])
-    if task == "misinformation" and legit.any():
+    legit_errors = legit if task == "misinformation" and legit.any() else None
+    if legit_errors is not None:
         out["legitimate_flagged_rate"] = round(float(flagged[legit].mean()), 4)
         out["legitimate_n"] = int(legit.sum())
+    out["ci95"] = binary_intervals(y, flagged, legit_errors)
     by_cat: dict[str, dict[str, float]] = {}
     for cat in sorted({str(r.get("category")) for r in records}):
         mask = np.array([str(r.get("category")) == cat for r in records])
@@ -143,21 +146,22 @@ def _topics_heldout_system(models: ShippedModels) -> dict[str, Any]:
         "micro_f1": round(float(f1_score(y, pred, average="micro", zero_division=0)), 4),
         "macro_f1": round(float(f1_score(y, pred, average="macro", zero_division=0)), 4),
         "n": len(records),
+        "ci95": micro_f1_interval(y, pred),
     }
 
 
 def _district_scores(records: Sequence[dict[str, Any]], found_per_record: Sequence[set[str]]) -> dict[str, Any]:
-    expected = found = extra = 0
-    for rec, got in zip(records, found_per_record, strict=True):
-        want = set(rec["districts"])
-        expected += len(want)
-        found += len(want & got)
-        extra += len(got - want)
+    wanted = [set(rec["districts"]) for rec in records]
+    found_rows = np.array([len(want & got) for want, got in zip(wanted, found_per_record, strict=True)])
+    expected_rows = np.array([len(want) for want in wanted])
+    extra = sum(len(got - want) for want, got in zip(wanted, found_per_record, strict=True))
+    expected, found = int(expected_rows.sum()), int(found_rows.sum())
     return {
         "district_recall": round(found / max(expected, 1), 4),
         "district_precision": round(found / max(found + extra, 1), 4),
         "expected": expected,
         "n": len(records),
+        "ci95": pooled_ratio_interval("district_recall", found_rows, expected_rows),
     }
 
 
@@ -363,7 +367,8 @@ def card_section(task: str, report: dict[str, dict[str, Any]]) -> str:
         "## Evaluation on data never trained or tuned on (quality gate)",
         "",
         "Written by `python -m nlp.training.evaluate`; floors in `models/eval_baseline.json`, checked by",
-        "`tests/nlp/test_quality_gate.py`. Held-out targets of issue 4 item 8 are marked met / NOT met.",
+        "`tests/nlp/test_quality_gate.py`. Held-out targets of issue 4 item 8 are marked met / NOT met, with a",
+        "95 % bootstrap interval over the set's rows (`nlp/training/confidence.py`): the sets are small.",
         "",
         "| set | what | metrics | targets |",
         "|---|---|---|---|",
@@ -379,6 +384,7 @@ def card_section(task: str, report: dict[str, dict[str, Any]]) -> str:
         what = "; ".join(notes) or "public test split, de-duplicated"
         targets = ", ".join(
             f"{k} {'<=' if k.endswith('_rate') else '>='} {v}: {'met' if target_met(k, m[k], v) else 'NOT met'}"
+            + (f" (95% CI {m['ci95'][k][0]}–{m['ci95'][k][1]})" if k in m.get("ci95", {}) else "")
             for k, v in gated.get("targets", {}).items()
         )
         lines.append(f"| {name} | {what} | {shown} | {targets or '-'} |")
