@@ -88,7 +88,8 @@ KNOWN_LIMITS = {
     " score, a question that restates the rumour at length can still be flagged. The threshold is chosen for"
     " the whole flag formula (cues and dampeners lower the score of debunks, warnings, questions), so the"
     " classifier measured alone at that threshold flags more legitimate posts than the flag does.",
-    "scam": "Small sets written by two authors; new scam scripts and domains appear constantly: the cue rules"
+    "scam": "Small sets written by three authors (the project's and the retired held-out v1 and v2); new scam"
+    " scripts and domains appear constantly: the cue rules"
     " and analysts' feedback must complement it. Scam cues ignore negated passages (\"không yêu cầu chuyển"
     " tiền\") so that warnings quoting a scam are not flagged by their wording; a scam phrased as a negation"
     " loses those cues. Disclosure: the threshold rule was changed once after the aggregate held-out v1 scam"
@@ -99,8 +100,9 @@ KNOWN_LIMITS = {
     " third author 0.943 -> 0.959, second 0.967 -> 0.976, project 0.930 -> 0.934.",
     "hate_speech": "ViHOS marks offensive spans, so much of its positive class is rudeness without a target"
     " group; it is kept at a small weight (chosen by cross-validation), so agreement with ViHOS and ViHSD"
-    " labels is lower by design. The project sets are small (344 examples, two authors); groups absent from"
-    " them and the group-target cue list may be missed. Cross-author check (same training procedure fitted"
+    " labels is lower by design. The project sets are small (469 examples, three authors: the project's and"
+    " the retired held-out v1 and v2); groups absent from them and the group-target cue list may be missed."
+    " Cross-author check (same training procedure fitted"
     " with one author's set, measured on the other's through the whole Enricher, 2026-11-27): first author ->"
     " second author F1 0.962 (P 0.944, R 0.981; classifier alone 0.836); second -> first F1 0.918 (P 0.968,"
     " R 0.874; classifier alone 0.868). The first author's 106 newer examples and the group-target cues were"

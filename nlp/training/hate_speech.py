@@ -1,7 +1,7 @@
 """Hate speech: the shipped model (ViHOS, MIT, plus the project's hate sets) and its ViHSD check.
 
 - Shipped: binary ``clean`` vs ``hate_speech`` trained on ViHOS train (text normalised; ViHOS keeps raw
-  text for its span offsets) at a small weight plus two project-written hate sets (ViHOS marks plain
+  text for its span offsets) at a small weight plus the project-written hate sets (ViHOS marks plain
   offensive language too; DESIGN's hate speech is contempt for a group). ViHOS weight, C, calibration and
   threshold are chosen by repeated cross-validation on the project sets, the threshold for the system's
   rule (the flag also requires a group-target cue).
@@ -198,9 +198,9 @@ def evaluate_gated(clf: TextClassifier, records: Sequence[dict[str, Any]]) -> di
 
 
 def train_shipped(spec: FeatureSpec) -> HateResult:
-    """ViHOS train plus the project's hate set and the second author's (DESIGN: contempt for a group).
+    """ViHOS train plus the project's hate set and the other authors' (DESIGN: contempt for a group).
 
-    ViHOS weight, C, calibration and threshold from repeated 5-fold out-of-fold scores of both project sets'
+    ViHOS weight, C, calibration and threshold from repeated 5-fold out-of-fold scores of those sets'
     train+dev examples (ViHOS train stays in every fit); their test splits are reported only.
     """
     train, dev, test = (_split("vihos", s) for s in ("train", "dev", "test"))

@@ -222,7 +222,7 @@ def train_topics(
     rules_path: Path = DEFAULT_RULES,
     fit_test: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None,
 ) -> TopicResult:
-    """Fit per-topic models on the pooled fit set (own train + dev + second author).
+    """Fit per-topic models on the pooled fit set (own train + dev + the other authors' sets).
 
     5-fold cross-validation on the fit set chooses the VNTC weight (0 = not used), C and one classifier
     threshold per topic, each by the micro-F1 (thresholds: per-topic F1) of the whole decision: the keyword
