@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
 import os
+import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -254,13 +257,37 @@ def save_model(
     return folder
 
 
-def write_manifest(models: dict[str, str]) -> Path:
-    path = MODELS_DIR / MANIFEST
-    existing: dict[str, Any] = {}
-    if path.is_file():
-        existing = json.loads(path.read_text(encoding="utf-8")).get("models", {})
-    existing.update(models)
-    path.write_text(json.dumps({"models": dict(sorted(existing.items()))}, indent=2) + "\n", encoding="utf-8")
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` (flock on its descriptor) held by one writer at a time."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def update_json_file(path: Path, change: Callable[[dict[str, Any]], dict[str, Any]], *, indent: int = 2) -> None:
+    """Read ``path`` (``{}`` when missing), apply ``change`` and write the result atomically, under a lock on
+    its folder: two training runs at once each keep their own entries (a plain read at start and write at
+    the end let the later run drop the other's)."""
+    with _folder_lock(path.parent):
+        current = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        text = json.dumps(change(current), ensure_ascii=False, indent=indent) + "\n"
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            tmp.write(text)
+        os.replace(tmp.name, path)
+
+
+def write_manifest(models: dict[str, str], models_dir: Path | None = None) -> Path:
+    """Record ``{task: folder}`` in the shipped-models manifest, keeping the other tasks' entries."""
+    path = (models_dir or MODELS_DIR) / MANIFEST
+
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        return {"models": dict(sorted({**current.get("models", {}), **models}.items()))}
+
+    update_json_file(path, change)
     return path
 
 

@@ -23,7 +23,15 @@ from typing import Any
 
 from nlp.models import FeatureSpec
 from nlp.training import flags, hate_speech, public_benchmarks, topics, vntc
-from nlp.training.common import MODELS_DIR, SHARED_DATA, model_date, read_jsonl, save_model, write_manifest
+from nlp.training.common import (
+    MODELS_DIR,
+    SHARED_DATA,
+    model_date,
+    read_jsonl,
+    save_model,
+    update_json_file,
+    write_manifest,
+)
 
 # Feature specs of the shipped models (changing one requires a retrain; the loader reads them from metadata).
 # Character n-grams only over the first 800 characters: they cost most of the hashing time (speed target of
@@ -114,6 +122,11 @@ def remove_superseded(task: str, keep: str) -> None:
             shutil.rmtree(folder)
 
 
+def _with_entry(task: str, entry: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A change of the training report that sets ``task``'s entry and keeps the others."""
+    return lambda report: {**report, task: entry}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Rebuild the shipped models in models/.")
     parser.add_argument("--only", nargs="+", choices=ALL_TASKS, help="rebuild only these tasks")
@@ -131,16 +144,14 @@ def main(argv: list[str] | None = None) -> int:
         "vntc": lambda: build_vntc(vntc_data),
     }
     report_path = MODELS_DIR / "training_report.json"
-    report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8")) if report_path.is_file() else {}
     for task in wanted:
         started = time.perf_counter()
         name, metrics = builders[task]()
         seconds = round(time.perf_counter() - started, 1)
         write_manifest({task: name})
         remove_superseded(task, name)
-        report[task] = {"folder": name, "seconds": seconds, "metrics": metrics}
+        update_json_file(report_path, _with_entry(task, {"folder": name, "seconds": seconds, "metrics": metrics}))
         print(f"{task}: {name} ({seconds} s)")
-    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if not args.no_eval:
         # Measurement only: evaluation sets never feed back into training or tuning.
         from nlp.training import evaluate
