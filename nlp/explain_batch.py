@@ -133,10 +133,10 @@ class BatchExplainer:
             row, sign = 0, (1.0 if label == clf.labels[1] else -1.0)
         else:
             row, sign = clf.labels.index(label), 1.0
-        from nlp.models import _TOKEN_RE, _adjacent, choose_reasons
+        from nlp.models import TOKEN_RE, adjacent_tokens, choose_reasons
 
         lowered = text.lower()
-        matches = list(_TOKEN_RE.finditer(lowered))
+        matches = list(TOKEN_RE.finditer(lowered))
         surface = [m.group() for m in matches]
         if not surface:
             return []
@@ -165,7 +165,7 @@ class BatchExplainer:
         candidates: dict[str, tuple[float, str]] = {}
         for i, tok in enumerate(prepared):
             candidates.setdefault(tok, (word_score[tok], surface[i]))
-            if spec.ngram_max >= 2 and i + 1 < len(prepared) and _adjacent(lowered, matches[i], matches[i + 1]):
+            if spec.ngram_max >= 2 and i + 1 < len(prepared) and adjacent_tokens(lowered, matches[i], matches[i + 1]):
                 key = f"{tok} {prepared[i + 1]}"
                 pkey = (model_key, row, sign, key)
                 pair = self._pairs.get(pkey)

@@ -43,10 +43,10 @@ ARTIFACT = "model.npz"
 # Libraries whose exact version must match the one a model was built with.
 CHECKED_LIBRARIES: tuple[str, ...] = ("scikit-learn", "numpy", "scipy", "underthesea")
 TOKEN_PATTERN = r"(?u)\b\w+\b"
-_TOKEN_RE = re.compile(TOKEN_PATTERN)
+TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
-def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+def adjacent_tokens(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
     """Whether two tokens are written side by side (only spaces between): a pair across punctuation
     ("xe SH, chuyển khoản") is not a phrase of the text, so it is never shown as a reason."""
     return text[first.end() : second.start()].isspace()
@@ -340,7 +340,7 @@ class TextClassifier:
         """
         row, sign = self._score_row(label)
         lowered = text.lower()
-        matches = list(_TOKEN_RE.finditer(lowered))
+        matches = list(TOKEN_RE.finditer(lowered))
         surface = [m.group() for m in matches]
         if not surface:
             return []
@@ -361,7 +361,8 @@ class TextClassifier:
         candidates: dict[str, tuple[float, str]] = {}
         for i, tok in enumerate(prepared):
             candidates.setdefault(tok, (word_score[tok], surface[i]))
-            if self.spec.ngram_max >= 2 and i + 1 < len(prepared) and _adjacent(lowered, matches[i], matches[i + 1]):
+            pair = i + 1 < len(prepared) and adjacent_tokens(lowered, matches[i], matches[i + 1])
+            if self.spec.ngram_max >= 2 and pair:
                 key = f"{tok} {prepared[i + 1]}"
                 score = contribution(self.spec.bucket(key)) + word_score[tok] + word_score[prepared[i + 1]]
                 candidates.setdefault(key, (score, f"{surface[i]} {surface[i + 1]}"))
