@@ -30,8 +30,13 @@ SHARED_DATA = Path(os.environ.get("MEDIAWATCH_SHARED_DATA", REPO_ROOT.parent / "
 LABELLED_DIR = REPO_ROOT / "nlp" / "labelled" / "train"
 HELDOUT_DIR = REPO_ROOT / "nlp" / "labelled" / "heldout"
 # Retired held-out sets, written by authors other than the project's and used for training once retired
-# (each folder's README says when and why): v1 = second_author, v2 = third_author.
-OTHER_AUTHOR_DIRS = (LABELLED_DIR / "second_author", LABELLED_DIR / "third_author")
+# (each folder's README says when and why): v1 = second_author, v2 = third_author, v3 flag files =
+# fourth_author.
+OTHER_AUTHOR_DIRS = (
+    LABELLED_DIR / "second_author",
+    LABELLED_DIR / "third_author",
+    LABELLED_DIR / "fourth_author",
+)
 MODELS_DIR = REPO_ROOT / "models"
 # The date in every model folder name: fixed so that a rebuild reproduces the same folder names.
 # Override with MEDIAWATCH_MODEL_DATE=YYYYMMDD when a retrain should produce new folders.
