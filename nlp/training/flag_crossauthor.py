@@ -1,12 +1,13 @@
 """Cross-author measurement of the misinformation and scam flags (a development tool; training never calls it).
 
-Three authors wrote labelled flag data: the project (``nlp/labelled/train/<task>.jsonl``, rows without a
-``source`` from ``other_author_records``), ``second_author`` and ``third_author`` (the retired held-out v1
-and v2; their rows' ``source``). Leave one author out: each direction fits the shipped recipe on the other
-two authors and measures on the one left out, through the classifier alone and through the whole Enricher
-(cues, dampeners, rescaling, thresholds: ``analyze_many``). The project's rows enter a fit through their
-train+dev splits (as in the shipped model) and are measured on all splits.
-Never reads ``nlp/labelled/heldout/`` (training data drops its texts via ``heldout_keys`` as usual).
+Several authors wrote labelled flag data: the project (``nlp/labelled/train/<task>.jsonl``, rows without a
+``source`` from ``other_author_records``) and the retired held-out sets (``second_author``,
+``third_author``, ``fourth_author``: v1, v2 and v3's flag files; their rows' ``source``). Leave one author
+out: each direction fits the shipped recipe on the other authors and measures on the one left out, through
+the classifier alone and through the whole Enricher (cues, dampeners, rescaling, thresholds:
+``analyze_many``). The project's rows enter a fit through their train+dev splits (as in the shipped model)
+and are measured on all splits. Never reads ``nlp/labelled/heldout/`` (training data drops its texts via
+``heldout_keys`` as usual).
 
     python -m nlp.training.flag_crossauthor --task misinformation [--direction others_to_third_author] [--shipped]
 """
@@ -24,6 +25,7 @@ import numpy as np
 from nlp.models import ShippedModels, TextClassifier
 from nlp.training.common import (
     LABELLED_DIR,
+    OTHER_AUTHOR_DIRS,
     REPO_ROOT,
     binary_metrics,
     heldout_keys,
@@ -36,7 +38,7 @@ from nlp.training.flags import C_GRID, LEGITIMATE_KINDS, fit_flag_classifier, ot
 EXTRA = {"misinformation": ("scam", "topics"), "scam": ("misinformation", "topics")}
 MAX_LEGIT_RATE = {"misinformation": 0.05, "scam": 1.0}
 PROJECT = "project"
-AUTHORS = (PROJECT, "second_author", "third_author")
+AUTHORS = (PROJECT, *(folder.name for folder in OTHER_AUTHOR_DIRS))
 
 
 def rows_by_author(
