@@ -3,12 +3,12 @@
 Each evaluation set has a name, the data files it reads (hashed into ``models/eval_baseline.json``) and a
 function returning metrics. Two families:
 
-- ``heldout_*``: the independent held-out set (``nlp/labelled/heldout/``, v3: written by authors who read
-  neither the training data nor the rules; v1 and v2 were retired into training data), measured with the
-  classifier alone (``*_classifier``) and through the whole Enricher (``*_system``: cues + known claims +
-  classifier + topic rules + gazetteer), as the issue's item 8 asks. Places are measured on the
-  collected-item path (``heldout_places_system``, province context, as the pipeline runs) and through
-  ``mediawatch analyze`` (``heldout_places_analyze``).
+- ``heldout_*``: the independent held-out set (``nlp/labelled/heldout/``, v4: written by authors who read
+  neither the training data nor the rules; v1, v2 and v3's flag files were retired into training data),
+  measured with the classifier alone (``*_classifier``) and through the whole Enricher (``*_system``:
+  cues + known claims + classifier + topic rules + gazetteer), as the issue's item 8 asks. Places are
+  measured on the collected-item path (``heldout_places_system``, province context, as the pipeline runs)
+  and through ``mediawatch analyze`` (``heldout_places_analyze``).
 - public and own test splits: ViHOS test, ViHSD test (binary, de-duplicated against ViHOS train/dev),
   VNTC test (de-duplicated against train, deterministic 2,000-document subsample to keep the gate quick;
   the model card has the full figure), and the ``test`` split of the project's labelled sets.
@@ -352,7 +352,7 @@ CARD_START = "<!-- evaluation:start -->"
 CARD_END = "<!-- evaluation:end -->"
 SET_NOTES = {
     "own_test": "test split of the project's labelled set (same author as the training data; never tuned on)",
-    "heldout": "independent held-out set v3, nlp/labelled/heldout (authors who read neither the training data nor the "
+    "heldout": "independent held-out set v4, nlp/labelled/heldout (authors who read neither the training data nor the "
                "rules; never trained or tuned on, evaluated once)",
     "classifier": "this classifier alone at its shipped threshold",
     "system": "whole Enricher: known claims + cues + classifier (+ topic rules, gazetteer), flag present or not",
