@@ -276,6 +276,7 @@ def train_topics(
     clf = _fit(all_counts, all_y, weights, c, spec)
     clf.thresholds = {lab: round(float(t), 2) for lab, t in zip(TOPIC_IDS, thresholds, strict=True)}
     n_own = sum(1 for r in fit if r.get("source") not in OTHER_AUTHOR_SOURCES)
+    other_sources = sorted({str(r["source"]) for r in fit if r.get("source") in OTHER_AUTHOR_SOURCES})
     test_texts = [model_text(r) for r in test]
     test_rules = rules.score_matrix([FoldedText.of(t).folded for t in test_texts])
     test_proba = clf.predict_proba(test_texts) if test_texts else np.zeros((0, len(TOPIC_IDS)))
@@ -290,7 +291,7 @@ def train_topics(
         "grid_cv": trials,
         "how_measured": (
             f"Fit set: topics.jsonl train + dev ({n_own} rows, own authors) + the retired held-out sets'"
-            f" topics.jsonl ({', '.join(sorted(OTHER_AUTHOR_SOURCES))}: {len(fit) - n_own} rows, other authors),"
+            f" topics.jsonl ({', '.join(other_sources)}: {len(fit) - n_own} rows, other authors),"
             " de-duplicated against the own test split; 5-fold"
             " cross-validation on it (folds by hash of the text) chooses the VNTC weak-label weight (0 = VNTC"
             " not used), C and one classifier threshold per topic, by the F1 of the whole decision (keyword rules"
