@@ -9,7 +9,7 @@ compares them on the sample content).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import repeat
 from operator import mul
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
+from nlp.bounded_memo import BoundedMemo
 from nlp.fast_counts import CharNgramCounter, WordNgramCounter
 
 if TYPE_CHECKING:
@@ -27,20 +28,6 @@ _CACHE_LIMIT = 50_000  # remembered (model, word) entries before the caches star
 # The FeatureSpec format whose character block is scikit-learn's char_wb on the first char_prefix
 # prepared characters (nlp.models.FeatureSpec.counts); any other format goes through spec.counts.
 _KNOWN_FEATURE_FORMAT = 1
-
-
-class _PreparedCache(dict[str, str]):
-    """token → ``FeatureSpec.prepare(token)`` for one value of ``FeatureSpec.fold``, computed on first sight."""
-
-    def __init__(self, prepare: Callable[[str], str]) -> None:
-        super().__init__()
-        self._prepare = prepare
-
-    def __missing__(self, token: str) -> str:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-        value = self[token] = self._prepare(token)
-        return value
 
 
 class BatchScores:
@@ -81,7 +68,7 @@ class BatchExplainer:
         self._word_counters: dict[tuple[int, str], WordNgramCounter] = {}
         self._words: dict[tuple[int, int, float, str], tuple[int, float, tuple[int, ...], tuple[float, ...]]] = {}
         self._pairs: dict[tuple[int, int, float, str], tuple[int, float]] = {}
-        self._prepared: dict[bool, _PreparedCache] = {}
+        self._prepared: dict[bool, BoundedMemo[str, str]] = {}  # by FeatureSpec.fold: token → prepare(token)
         self._spec_columns: dict[FeatureSpec, dict[str, tuple[int, tuple[int, ...]]]] = {}
         self._models: dict[int, TextClassifier] = {}  # keeps the models alive so their ids stay theirs
 
@@ -108,7 +95,7 @@ class BatchExplainer:
         """``[spec.prepare(t) for t in tokens]`` through a cache per ``spec.fold`` (prepare depends on nothing else)."""
         cache = self._prepared.get(spec.fold)
         if cache is None:
-            cache = self._prepared[spec.fold] = _PreparedCache(spec.prepare)
+            cache = self._prepared[spec.fold] = BoundedMemo(spec.prepare, _CACHE_LIMIT)
         return list(map(cache.__getitem__, tokens))
 
     def _word_columns(self, spec: FeatureSpec, token: str) -> tuple[int, tuple[int, ...]]:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import partial
 from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import murmurhash3_32
+
+from nlp.bounded_memo import BoundedMemo
 
 _CACHE_LIMIT = 100_000  # remembered words (or word pairs) per counter before its cache starts over (tens of MB at most)
 
@@ -51,23 +54,10 @@ def _count_matrix(columns: np.ndarray, lengths: np.ndarray, n_features: int) -> 
     return sp.csr_matrix((counts.astype(np.float32), indices, indptr.astype(np.int32)), shape=(n_rows, n_features))
 
 
-class _ColumnCache(dict[str, np.ndarray]):
-    """word → columns of its n-grams (with repeats), computed on first sight."""
-
-    def __init__(self, n_features: int, ngram_range: tuple[int, int]) -> None:
-        super().__init__()
-        self.n_features = n_features
-        self.ngram_range = ngram_range
-
-    def __missing__(self, word: str) -> np.ndarray:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-        grams = _wb_ngrams(word, *self.ngram_range)
-        cols = np.fromiter(
-            (abs(murmurhash3_32(g, seed=0)) % self.n_features for g in grams), dtype=np.int64, count=len(grams)
-        )
-        self[word] = cols
-        return cols
+def _word_columns(word: str, n_features: int, ngram_range: tuple[int, int]) -> np.ndarray:
+    """The columns of a word's ``char_wb`` n-grams (with repeats)."""
+    grams = _wb_ngrams(word, *ngram_range)
+    return np.fromiter((abs(murmurhash3_32(g, seed=0)) % n_features for g in grams), dtype=np.int64, count=len(grams))
 
 
 class CharNgramCounter:
@@ -77,7 +67,9 @@ class CharNgramCounter:
     def __init__(self, n_features: int, ngram_range: tuple[int, int]) -> None:
         self.n_features = n_features
         self.ngram_range = ngram_range
-        self._columns = _ColumnCache(n_features, ngram_range)
+        self._columns: BoundedMemo[str, np.ndarray] = BoundedMemo(
+            partial(_word_columns, n_features=n_features, ngram_range=ngram_range), _CACHE_LIMIT
+        )
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         pieces: list[np.ndarray] = []
@@ -91,19 +83,9 @@ class CharNgramCounter:
         return _count_matrix(flat, lengths, self.n_features)
 
 
-class _HashCache(dict[str, int]):
-    """feature string → its column (``abs(murmurhash3_32(feature, seed=0)) % n_features``), computed on first sight."""
-
-    def __init__(self, n_features: int) -> None:
-        super().__init__()
-        self.n_features = n_features
-
-    def __missing__(self, feature: str) -> int:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-        column = abs(murmurhash3_32(feature, seed=0)) % self.n_features
-        self[feature] = column
-        return column
+def _hash_column(feature: str, n_features: int) -> int:
+    """A feature string's column: ``abs(murmurhash3_32(feature, seed=0)) % n_features``."""
+    return int(abs(murmurhash3_32(feature, seed=0)) % n_features)
 
 
 class WordNgramCounter:
@@ -113,7 +95,7 @@ class WordNgramCounter:
     def __init__(self, n_features: int, token_pattern: str) -> None:
         self.n_features = n_features
         self._tokens = re.compile(token_pattern)
-        self._columns = _HashCache(n_features)
+        self._columns: BoundedMemo[str, int] = BoundedMemo(partial(_hash_column, n_features=n_features), _CACHE_LIMIT)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         columns: list[int] = []

@@ -32,6 +32,8 @@ from operator import add
 from pathlib import Path
 from typing import Any
 
+from nlp.bounded_memo import BoundedMemo
+
 _CACHE_LIMIT = 60_000  # remembered tokens / token n-grams per cache before it starts over (tens of MB at most)
 # underthesea's "Th.S" and "Th.s" abbreviations (an unescaped dot: any character but a newline) can span a space.
 _ACROSS_SPACE = re.compile(r"Th[^\S\n][Ss]")
@@ -131,20 +133,6 @@ _BOS = _Boundary("BOS")
 _EOS = _Boundary("EOS")
 
 
-class _SpanCache(dict[Any, tuple[str, ...]]):
-    """token (or tuple of tokens) → its feature strings for every template of that span length."""
-
-    def __init__(self, make: Callable[[Any], tuple[str, ...]]) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, key: Any) -> tuple[str, ...]:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-        value = self[key] = self._make(key)
-        return value
-
-
 class CrfFeatures:
     """``CRFFeaturizer(templates, dictionary).process([[[t] for t in tokens]])[0]`` for one token sequence.
 
@@ -163,7 +151,10 @@ class CrfFeatures:
         self._by_length: dict[int, list[_Template]] = {}
         for template in self.templates:
             self._by_length.setdefault(template.length, []).append(template)
-        self._caches = {length: _SpanCache(self._span_strings) for length in self._by_length}
+        # Per span length: token (or tuple of tokens) → its feature strings for every template of that length.
+        self._caches: dict[int, BoundedMemo[Any, tuple[str, ...]]] = {
+            length: BoundedMemo(self._span_strings, _CACHE_LIMIT) for length in self._by_length
+        }
         # With ``known``: per template, value → the CRF's own attribute string ("T[0]=nhà"), so a kept
         # feature is looked up, not built, and the same string object goes to the tagger every time.
         self._known_values: dict[str, dict[str, str]] = {t.syntax: {} for t in self.templates}
@@ -316,34 +307,17 @@ def _matched(match: re.Match[str]) -> str:
     return match.group()
 
 
-class _TokenCache(dict[str, str]):
-    """token → underthesea's ``token_normalize(token)``, computed on first sight."""
-
-    def __init__(self, normalize: Callable[[str], str]) -> None:
-        super().__init__()
-        self._normalize = normalize
-
-    def __missing__(self, token: str) -> str:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
-        value = self[token] = self._normalize(token)
-        return value
-
-
-class _ChunkCache(dict[tuple[str, str], tuple[str, ...]]):
+class _ChunkCache(BoundedMemo[tuple[str, str], tuple[str, ...]]):
     """(chunk of text without whitespace, what follows it) → its normalised tokens, computed on first sight."""
 
-    def __init__(self, patterns: re.Pattern[str], tokens: _TokenCache) -> None:
-        super().__init__()
+    def __init__(self, patterns: re.Pattern[str], tokens: BoundedMemo[str, str]) -> None:
+        super().__init__(self._tokenize, _CACHE_LIMIT)
         self.patterns = patterns
         self._tokens = tokens
 
-    def __missing__(self, key: tuple[str, str]) -> tuple[str, ...]:
-        if len(self) > _CACHE_LIMIT:
-            self.clear()
+    def _tokenize(self, key: tuple[str, str]) -> tuple[str, ...]:
         chunk, suffix = key
-        value = self[key] = tuple(map(self._tokens.__getitem__, map(_matched, self.patterns.finditer(chunk + suffix))))
-        return value
+        return tuple(map(self._tokens.__getitem__, map(_matched, self.patterns.finditer(chunk + suffix))))
 
 
 class FastWordTokenizer:
@@ -358,7 +332,7 @@ class FastWordTokenizer:
         self._word_tokenize: Callable[..., Any] = word_tokenize
         self._regex_module = regex_tokenize  # its ``patterns`` read at each call, as underthesea's tokenize does
         self._normalize_text = normalize_characters_in_text
-        self._tokens = _TokenCache(token_normalize)
+        self._tokens: BoundedMemo[str, str] = BoundedMemo(token_normalize, _CACHE_LIMIT)  # token → token_normalize
         self._chunks = _ChunkCache(regex_tokenize.patterns, self._tokens)
         self.fallbacks = 0  # texts sent through word_tokenize itself
         self._features: CrfFeatures | None = None

@@ -84,7 +84,8 @@ def _own_records() -> list[dict[str, Any]]:
 
 
 def other_author_records() -> list[dict[str, Any]]:
-    """The retired held-out sets' hate files (other authors), with deterministic splits by set and id."""
+    """The retired held-out sets' hate files (other authors), with deterministic splits by set and id (v1's rows
+    keep the id-only key they had before the other sets were pooled, so their splits did not move)."""
     return [{**r, "split": split_of(r["id"] if r["source"] == "second_author" else f"{r['source']}/{r['id']}")}
             for r in other_author_rows("hate.jsonl")]
 
