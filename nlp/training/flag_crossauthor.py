@@ -98,17 +98,30 @@ def measure(
 RULE_FILES: dict[str, Path | None] = {"cues": None, "rules": None}  # alternative cue/rule files (--cues, --rules)
 
 
-def system_flagged(clf: TextClassifier, task: str, records: Sequence[dict[str, Any]]) -> tuple[np.ndarray, list[Any]]:
-    """Whether the whole Enricher flags each record with ``clf`` as the task's model (others as shipped)."""
+def alternative_formula() -> tuple[Any, Any]:
+    """The flag rules and cue lists given with ``--rules`` / ``--cues`` (None where the shipped file is used)."""
     from nlp.cues import load_cues
-    from nlp.enrich import Enricher
     from nlp.flags import load_flag_rules
 
+    rules = RULE_FILES["rules"]
+    cues = RULE_FILES["cues"]
+    return (
+        load_flag_rules(rules, config_dir=REPO_ROOT / "config") if rules is not None else None,
+        load_cues(cues) if cues is not None else None,
+    )
+
+
+def system_flagged(clf: TextClassifier, task: str, records: Sequence[dict[str, Any]]) -> tuple[np.ndarray, list[Any]]:
+    """Whether the whole Enricher flags each record with ``clf`` as the task's model (others as shipped;
+    the flag rules and cue lists given with ``--rules`` / ``--cues`` replace the shipped ones)."""
+    from nlp.enrich import Enricher
+
     enricher = Enricher.load(models_dir=REPO_ROOT / "models", config_dir=REPO_ROOT / "config")
-    if RULE_FILES["cues"] is not None:
-        enricher.cues = load_cues(RULE_FILES["cues"])
-    if RULE_FILES["rules"] is not None:
-        enricher.flag_rules = load_flag_rules(RULE_FILES["rules"], config_dir=REPO_ROOT / "config")
+    rules, cues = alternative_formula()
+    if cues is not None:
+        enricher.cues = cues
+    if rules is not None:
+        enricher.flag_rules = rules
     assert enricher.models is not None
     models = {t: enricher.models.get(t) for t in enricher.models.tasks}
     models[task] = clf
@@ -129,10 +142,11 @@ def run(task: str, train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any
     from nlp.training.train_all import FLAG_SPEC
 
     heldout = heldout_keys()
+    rules, cues = alternative_formula()  # the threshold is chosen under the same formula the system applies
     fitted = fit_flag_classifier(
         task, without_heldout(list(train), heldout), without_heldout(extra_negatives(task), heldout),
         spec=FLAG_SPEC, max_legit_rate=MAX_LEGIT_RATE[task], repeats=repeats, by_author=by_author,
-        c_grid=tuple(c_grid) if c_grid else C_GRID,
+        c_grid=tuple(c_grid) if c_grid else C_GRID, rules=rules, cues=cues,
     )
     sys_flag, flags = system_flagged(fitted.clf, task, test)
     out = {

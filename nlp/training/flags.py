@@ -121,17 +121,18 @@ class SystemCutoffs:
     flag threshold (``nlp.enrich._rescale``). The score rises with that probability, so each text has one
     cutoff, found by bisection on the real formula; a threshold ``t`` is then judged as the system would
     apply it (``decide``), which lets training choose the threshold under the legitimate-content limit
-    of the whole system rather than of the classifier alone.
+    of the whole system rather than of the classifier alone. ``rules`` / ``cues``: the flag rules and cue
+    lists to judge with (default: the shipped files).
     """
 
-    def __init__(self, task: str, texts: Sequence[str]) -> None:
+    def __init__(self, task: str, texts: Sequence[str], *, rules: Any = None, cues: Any = None) -> None:
         from nlp.cues import load_cues
         from nlp.flags import load_flag_rules, score_flags
         from nlp.language import detect_language
         from nlp.matching import FoldedText
 
-        rules = load_flag_rules()
-        cues = load_cues()
+        rules = rules if rules is not None else load_flag_rules()
+        cues = cues if cues is not None else load_cues()
         self.task = task
         self.flag_threshold = rules.kinds[task].threshold
 
@@ -222,6 +223,8 @@ def fit_flag_classifier(
     c_grid: Sequence[float] = C_GRID,
     system: bool = True,
     by_author: bool = True,
+    rules: Any = None,
+    cues: Any = None,
 ) -> FittedFlag:
     """C, Platt calibration and threshold from repeated 5-fold out-of-fold scores; final fit on everything.
 
@@ -232,6 +235,7 @@ def fit_flag_classifier(
     ``by_author``: when the rows come from several writers (``author_of``), the leave-one-author-out scores
     (``author_oof_scores``) join the random-fold ones for calibration, threshold and C, so the threshold
     also suits a writer the model has not seen.
+    ``rules`` / ``cues``: the flag formula's files when they are not the shipped ones (``SystemCutoffs``).
     """
     fit_records = [*tune, *extra]
     fit_texts = [model_text(r) for r in fit_records]
@@ -241,7 +245,7 @@ def fit_flag_classifier(
     x = tfidf(counts, idf)
     own_mask = np.arange(len(fit_records)) < len(tune)
     legit_mask = np.array([r.get("kind") in LEGITIMATE_KINDS for r in tune], dtype=bool)
-    decide = SystemCutoffs(task, fit_texts[: len(tune)]).decide if system else None
+    decide = SystemCutoffs(task, fit_texts[: len(tune)], rules=rules, cues=cues).decide if system else None
 
     authors = [author_of(r) for r in fit_records]
 

@@ -41,3 +41,17 @@ def test_constrained_threshold_uses_the_system_decision() -> None:
 
 def test_questions_count_as_legitimate_content() -> None:
     assert {"question", "news", "criticism", "opinion", "complaint"} <= LEGITIMATE_KINDS
+
+
+def test_cutoffs_use_the_rules_they_are_given() -> None:
+    """An alternative formula (flag_crossauthor --rules) is what the threshold is chosen under."""
+    import dataclasses
+
+    from nlp.flags import load_flag_rules
+
+    text = normalize("Hồ Phú Ninh sẽ xả tràn lớn vào tối mai")
+    shipped = load_flag_rules()
+    silent = dataclasses.replace(shipped.kinds["misinformation"], classifier_weight=0.0)
+    rules = dataclasses.replace(shipped, kinds={**shipped.kinds, "misinformation": silent})
+    assert SystemCutoffs("misinformation", [text]).cutoffs[0] < np.inf
+    assert SystemCutoffs("misinformation", [text], rules=rules).cutoffs[0] == np.inf
