@@ -93,6 +93,10 @@ class FeatureSpec:
     text as written. With ``char_features > 0``, character n-grams (``char_range``, within word
     boundaries) of the first ``char_prefix`` characters of the prepared text are hashed into
     ``char_features`` further columns: robust to teencode and misspellings, bounded in cost per document.
+    With ``segmented_features > 0``, the words of underthesea's segmentation of the text (``nlp.segment``:
+    a multi-syllable word is one token, "bóng_đá"), prepared like the text, are hashed as unigrams into
+    ``segmented_features`` last columns. Segmentation costs about as much as the rest of enrichment, so
+    only the VNTC benchmark model uses it; the pipeline's models do not.
     """
 
     n_features: int = 2**18
@@ -101,10 +105,11 @@ class FeatureSpec:
     char_features: int = 0
     char_range: tuple[int, int] = (2, 5)
     char_prefix: int = 1500
+    segmented_features: int = 0
 
     @property
     def dim(self) -> int:
-        return self.n_features + self.char_features
+        return self.n_features + self.char_features + self.segmented_features
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,6 +120,7 @@ class FeatureSpec:
             "char_features": self.char_features,
             "char_range": list(self.char_range),
             "char_prefix": self.char_prefix,
+            "segmented_features": self.segmented_features,
         }
 
     @classmethod
@@ -129,6 +135,7 @@ class FeatureSpec:
             char_features=int(data.get("char_features", 0)),
             char_range=(int(lo), int(hi)),
             char_prefix=int(data.get("char_prefix", 1500)),
+            segmented_features=int(data.get("segmented_features", 0)),
         )
 
     def prepare(self, text: str) -> str:
@@ -138,6 +145,17 @@ class FeatureSpec:
         return HashingVectorizer(
             n_features=self.n_features,
             ngram_range=(1, self.ngram_max),
+            token_pattern=TOKEN_PATTERN,
+            lowercase=False,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float32,
+        )
+
+    def segmented_hasher(self) -> HashingVectorizer:
+        return HashingVectorizer(
+            n_features=self.segmented_features,
+            ngram_range=(1, 1),
             token_pattern=TOKEN_PATTERN,
             lowercase=False,
             alternate_sign=False,
@@ -163,10 +181,13 @@ class FeatureSpec:
         *,
         words: Callable[[list[str]], sp.csr_matrix] | None = None,
         chars: Callable[[list[str]], sp.csr_matrix] | None = None,
+        segment: Callable[[Sequence[str]], list[str]] | None = None,
     ) -> sp.csr_matrix:
         """Raw hashed n-gram counts. ``cache`` (one dict per batch of texts) shares the folded text and the
         word and character blocks between specs that have them in common (``ShippedModels.predict_all``).
-        ``words`` / ``chars``: faster transforms giving the same blocks as this spec's hashers (default)."""
+        ``words`` / ``chars``: faster transforms giving the same blocks as this spec's hashers (default).
+        ``segment``: underthesea segmentation of many texts (default ``nlp.segment.segment_texts``, one
+        process; training passes a parallel one)."""
         cache = {} if cache is None else cache
         prep_key = ("prepared", self.fold)
         if prep_key not in cache:
@@ -175,13 +196,21 @@ class FeatureSpec:
         word_key = ("words", self.fold, self.n_features, self.ngram_max)
         if word_key not in cache:
             cache[word_key] = words(prepared) if words is not None else self.hasher().transform(prepared).tocsr()
-        if not self.char_features:
-            return cache[word_key]
-        char_key = ("chars", self.fold, self.char_features, self.char_range, self.char_prefix)
-        if char_key not in cache:
-            cut = [p[: self.char_prefix] for p in prepared]
-            cache[char_key] = chars(cut) if chars is not None else self.char_hasher().transform(cut)
-        return sp.hstack([cache[word_key], cache[char_key]], format="csr", dtype=np.float32)
+        blocks = [cache[word_key]]
+        if self.char_features:
+            char_key = ("chars", self.fold, self.char_features, self.char_range, self.char_prefix)
+            if char_key not in cache:
+                cut = [p[: self.char_prefix] for p in prepared]
+                cache[char_key] = chars(cut) if chars is not None else self.char_hasher().transform(cut)
+            blocks.append(cache[char_key])
+        if self.segmented_features:
+            if segment is None:
+                from nlp.segment import segment_texts as segment
+            segmented = [self.prepare(t) for t in segment(list(texts))]
+            blocks.append(self.segmented_hasher().transform(segmented).tocsr())
+        if len(blocks) == 1:
+            return blocks[0]
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
 
     def bucket(self, ngram: str) -> int:
         """The column of one prepared word n-gram (same hash as ``HashingVectorizer``)."""

@@ -214,3 +214,27 @@ def test_explanation_columns_do_not_depend_on_the_hash_seed() -> None:
         for seed in (1, 2, 3, 4)
     }
     assert len(outputs) == 1
+
+
+def test_segmented_words_fill_their_own_last_columns_and_survive_a_round_trip() -> None:
+    """VNTC's spec hashes underthesea's words ("bóng_đá" as one token) after the n-gram columns."""
+    spec = FeatureSpec(n_features=2**10, fold=False, segmented_features=2**8)
+    assert spec.dim == 2**10 + 2**8
+    assert FeatureSpec.from_dict(spec.to_dict()) == spec
+    older = {k: v for k, v in spec.to_dict().items() if k != "segmented_features"}
+    assert FeatureSpec.from_dict(older).segmented_features == 0  # metadata written before the field
+    counts = spec.counts(["Đội tuyển bóng đá thắng"]).toarray()[0]
+    compound = spec.n_features + spec.segmented_hasher().transform(["bóng_đá"]).indices[0]
+    assert counts[compound] == 1.0
+    assert counts[spec.n_features :].sum() == 3.0  # đội_tuyển, bóng_đá, thắng
+    plain = FeatureSpec(n_features=2**10, fold=False)
+    assert np.array_equal(counts[: spec.n_features], plain.counts(["Đội tuyển bóng đá thắng"]).toarray()[0])
+
+
+def test_card_describes_the_features_of_its_own_spec() -> None:
+    from nlp.training.cards import features_sentence
+
+    folded = features_sentence(FeatureSpec(n_features=2**10, fold=True, char_features=2**8).to_dict())
+    assert "no diacritics" in folded and "character n-grams" in folded and "segmentation" not in folded
+    vntc_like = features_sentence(FeatureSpec(n_features=2**10, fold=False, segmented_features=2**8).to_dict())
+    assert "diacritics kept" in vntc_like and "underthesea's segmentation" in vntc_like

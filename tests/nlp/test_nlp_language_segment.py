@@ -3,7 +3,7 @@
 import pytest
 
 from nlp.language import detect_language
-from nlp.segment import Segmenter
+from nlp.segment import Segmenter, segment_texts
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,11 @@ def test_segmenter_cache_is_bounded() -> None:
     for text in ["Một câu.", "Hai câu.", "Ba câu.", "Một câu."]:
         seg.segment(text)
     assert seg.misses == 4
+
+
+def test_segment_texts_in_several_processes_keeps_order_and_output() -> None:
+    texts = [f"Đội tuyển bóng đá Việt Nam thắng trận thứ {i}\nGiá cổ phiếu ngân hàng tăng" for i in range(9)]
+    alone = segment_texts(texts)
+    assert alone == [Segmenter().segment(t) for t in texts]
+    assert "bóng_đá" in alone[0] and alone[0].endswith("cổ_phiếu ngân_hàng tăng")
+    assert segment_texts(texts, workers=2) == alone
