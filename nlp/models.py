@@ -205,7 +205,9 @@ class FeatureSpec:
             blocks.append(cache[char_key])
         if self.segmented_features:
             if segment is None:
-                from nlp.segment import segment_texts as segment
+                from nlp.segment import segment_texts
+
+                segment = segment_texts
             segmented = [self.prepare(t) for t in segment(list(texts))]
             blocks.append(self.segmented_hasher().transform(segmented).tocsr())
         if len(blocks) == 1:
