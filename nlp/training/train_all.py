@@ -6,7 +6,7 @@ the same folders. Writes ``models/<task>_<algo>_<data>_<date>/`` (model.npz, met
 MODEL_CARD.md), ``models/shipped.json`` and ``models/training_report.json``, then measures every
 shipped model on the evaluation sets (``nlp.training.evaluate``: ``models/eval_report.json`` and the
 evaluation section of each card; the floors in ``models/eval_baseline.json`` are only ever changed by a
-person). Takes about 17 minutes on two cores here, two thirds of it VNTC (segmenting 84,000 articles).
+person). Takes about 13 minutes on two cores here, most of it VNTC (segmenting 84,000 articles).
 
     python -m nlp.training.train_all                      # everything
     python -m nlp.training.train_all --only scam misinformation
