@@ -30,6 +30,8 @@ HARD_NEGATIVE_KINDS = frozenset(
         "news_about_rumour",
         "criticism",
         "complaint",
+        "everyday_post",
+        "eyewitness_report",
         "opinion",
         "question",
         "ordinary_news",
