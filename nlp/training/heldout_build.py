@@ -9,6 +9,9 @@ that test place recognition, with a ``category``). This module derives, determin
   the hate rows with a topic, every general row and the place rows with a topic;
 - ``places.jsonl``: every row of the labelled and general files that names a district (category
   ``mixed``) and every place row with its own category (including those expecting no district);
+- ``everyday.jsonl`` (when ``src/everyday_v1.txt`` exists): the everyday-posts set, written in the
+  compact source format of ``nlp.training.labelled_build`` (everyday posts, eyewitness reports and
+  complaints that the misinformation flag must leave alone, and hoaxes in the same casual style);
 - ``stats.json`` and the generated counts/hash section of ``README.md``.
 
 It prints counts only, never texts: whoever runs it may be the person who evaluates on the set.
@@ -31,6 +34,8 @@ from nlp.training.common import HELDOUT_DIR, read_jsonl
 LABELLED_FILES = ("misinformation.jsonl", "scam.jsonl", "hate.jsonl")
 GENERAL_FILE = Path("src") / "topics_general.jsonl"
 PLACES_FILE = Path("src") / "places_only.jsonl"
+EVERYDAY_SOURCE = Path("src") / "everyday_v1.txt"
+EVERYDAY_FILE = "everyday.jsonl"
 DERIVED_FILES = ("topics.jsonl", "places.jsonl")
 HASHED_FILES = (*LABELLED_FILES, *DERIVED_FILES, str(GENERAL_FILE), str(PLACES_FILE))
 README_START = "<!-- counts:start -->"
@@ -80,9 +85,25 @@ def _place_rows(folder: Path) -> list[dict[str, Any]]:
     return _numbered("place", picked())
 
 
+def _everyday_rows(folder: Path) -> list[dict[str, Any]]:
+    """The everyday-posts set from its source file: ``{id, text, label, category, no_diacritics, register}``."""
+    from nlp.training.labelled_build import parse
+
+    rows = parse([folder / EVERYDAY_SOURCE], "everyday", "misinformation")
+    return [
+        {"id": f"day-{i:04d}", "text": f"{r['title']}\n{r['text']}" if r["title"] else r["text"], "label": r["label"],
+         "category": r["kind"], "no_diacritics": not r["diacritics"], "register": r["register"]}
+        for i, r in enumerate(rows, start=1)
+    ]
+
+
+def _hashed_files(folder: Path) -> tuple[str, ...]:
+    return (*HASHED_FILES, EVERYDAY_FILE) if (folder / EVERYDAY_SOURCE).is_file() else HASHED_FILES
+
+
 def _stats(folder: Path) -> dict[str, Any]:
     stats: dict[str, Any] = {}
-    for name in HASHED_FILES:
+    for name in _hashed_files(folder):
         rows = read_jsonl(folder / name)
         entry: dict[str, Any] = {
             "n": len(rows),
@@ -125,7 +146,10 @@ def readme_section(stats: dict[str, Any]) -> str:
 
 def build(folder: Path = HELDOUT_DIR) -> dict[str, str]:
     """The derived files' contents (file name -> text), computed from the authors' files."""
-    return {"topics.jsonl": _dump(_topic_rows(folder)), "places.jsonl": _dump(_place_rows(folder))}
+    out = {"topics.jsonl": _dump(_topic_rows(folder)), "places.jsonl": _dump(_place_rows(folder))}
+    if (folder / EVERYDAY_SOURCE).is_file():
+        out[EVERYDAY_FILE] = _dump(_everyday_rows(folder))
+    return out
 
 
 def write(folder: Path = HELDOUT_DIR) -> dict[str, Any]:
