@@ -50,7 +50,9 @@ from nlp.training.flags import evaluate_flag
 from nlp.training.topics import evaluate_topics
 from records.schema import TOPIC_IDS, Item, SourceKind
 
-LEGITIMATE_HELDOUT_CATEGORIES = frozenset({"complaint", "criticism", "opinion", "news", "question"})
+LEGITIMATE_HELDOUT_CATEGORIES = frozenset(
+    {"complaint", "criticism", "opinion", "news", "question", "everyday_post", "eyewitness_report"}
+)
 VNTC_GATE_SAMPLE = 2000
 CONFIG_DIR = REPO_ROOT / "config"
 
@@ -267,6 +269,13 @@ def eval_sets() -> list[EvalSet]:
             EvalSet("heldout_places_system", (ho / "places.jsonl",), _places_heldout_system),
             EvalSet("heldout_places_analyze", (ho / "places.jsonl",), _places_heldout_analyze),
         ]
+    if (ho / "everyday.jsonl").is_file():
+        sets += [
+            EvalSet("heldout_everyday_classifier", (ho / "everyday.jsonl",),
+                    partial(_binary_heldout_classifier, task="misinformation", file="everyday.jsonl")),
+            EvalSet("heldout_everyday_system", (ho / "everyday.jsonl",),
+                    partial(_binary_heldout_system, task="misinformation", file="everyday.jsonl")),
+        ]
     return sets
 
 
@@ -286,6 +295,14 @@ GATED: dict[str, dict[str, Any]] = {
         "targets": {"precision": 0.85, "recall": 0.85, "legitimate_flagged_rate": 0.05},
     },
     "heldout_misinformation_system": {
+        "floors": ["precision", "recall"],
+        "ceilings": ["legitimate_flagged_rate"],
+        "targets": {"precision": 0.85, "recall": 0.85, "legitimate_flagged_rate": 0.05},
+    },
+    # Everyday posts and eyewitness reports (and hoaxes in their style): the misinformation flag's noise on
+    # ordinary social content. The targets are for criticism and news; the same limits are used here.
+    "heldout_everyday_classifier": {"floors": ["recall"], "ceilings": ["legitimate_flagged_rate"]},
+    "heldout_everyday_system": {
         "floors": ["precision", "recall"],
         "ceilings": ["legitimate_flagged_rate"],
         "targets": {"precision": 0.85, "recall": 0.85, "legitimate_flagged_rate": 0.05},
@@ -330,7 +347,13 @@ def propose_baseline(report: dict[str, dict[str, Any]], *, margin: float = 0.02)
 
 
 CARD_SETS: dict[str, tuple[str, ...]] = {
-    "misinformation": ("own_test_misinformation", "heldout_misinformation_classifier", "heldout_misinformation_system"),
+    "misinformation": (
+        "own_test_misinformation",
+        "heldout_misinformation_classifier",
+        "heldout_misinformation_system",
+        "heldout_everyday_classifier",
+        "heldout_everyday_system",
+    ),
     "scam": ("own_test_scam", "heldout_scam_classifier", "heldout_scam_system"),
     "hate_speech": (
         "own_test_hate_speech",
