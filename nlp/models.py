@@ -84,6 +84,19 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _word_hasher(n_features: int, ngram_max: int) -> HashingVectorizer:
+    """Word uni- to ``ngram_max``-grams of prepared text (``TOKEN_PATTERN``) hashed into ``n_features`` columns."""
+    return HashingVectorizer(
+        n_features=n_features,
+        ngram_range=(1, ngram_max),
+        token_pattern=TOKEN_PATTERN,
+        lowercase=False,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
+
+
 @dataclass(frozen=True)
 class FeatureSpec:
     """How text becomes a feature vector: hashed n-grams, sublinear tf-idf, L2.
@@ -142,26 +155,10 @@ class FeatureSpec:
         return fold(text) if self.fold else text.lower()
 
     def hasher(self) -> HashingVectorizer:
-        return HashingVectorizer(
-            n_features=self.n_features,
-            ngram_range=(1, self.ngram_max),
-            token_pattern=TOKEN_PATTERN,
-            lowercase=False,
-            alternate_sign=False,
-            norm=None,
-            dtype=np.float32,
-        )
+        return _word_hasher(self.n_features, self.ngram_max)
 
     def segmented_hasher(self) -> HashingVectorizer:
-        return HashingVectorizer(
-            n_features=self.segmented_features,
-            ngram_range=(1, 1),
-            token_pattern=TOKEN_PATTERN,
-            lowercase=False,
-            alternate_sign=False,
-            norm=None,
-            dtype=np.float32,
-        )
+        return _word_hasher(self.segmented_features, 1)
 
     def char_hasher(self) -> HashingVectorizer:
         return HashingVectorizer(

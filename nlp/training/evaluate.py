@@ -257,12 +257,7 @@ def eval_sets() -> list[EvalSet]:
     ]
     if (ho / "misinformation.jsonl").is_file():
         for short, task in (("misinformation", "misinformation"), ("scam", "scam"), ("hate", "hate_speech")):
-            file = f"{short}.jsonl"
-            sets += [
-                EvalSet(f"heldout_{short}_classifier", (ho / file,),
-                        partial(_binary_heldout_classifier, task=task, file=file)),
-                EvalSet(f"heldout_{short}_system", (ho / file,), partial(_binary_heldout_system, task=task, file=file)),
-            ]
+            sets += _binary_heldout_sets(short, task)
         sets += [
             EvalSet("heldout_topics_classifier", (ho / "topics.jsonl",), _topics_heldout_classifier),
             EvalSet("heldout_topics_system", (ho / "topics.jsonl",), _topics_heldout_system),
@@ -270,13 +265,20 @@ def eval_sets() -> list[EvalSet]:
             EvalSet("heldout_places_analyze", (ho / "places.jsonl",), _places_heldout_analyze),
         ]
     if (ho / "everyday.jsonl").is_file():
-        sets += [
-            EvalSet("heldout_everyday_classifier", (ho / "everyday.jsonl",),
-                    partial(_binary_heldout_classifier, task="misinformation", file="everyday.jsonl")),
-            EvalSet("heldout_everyday_system", (ho / "everyday.jsonl",),
-                    partial(_binary_heldout_system, task="misinformation", file="everyday.jsonl")),
-        ]
+        sets += _binary_heldout_sets("everyday", "misinformation")
     return sets
+
+
+def _binary_heldout_sets(short: str, task: str) -> list[EvalSet]:
+    """``heldout_<short>_classifier`` and ``heldout_<short>_system``: ``<short>.jsonl`` of the held-out folder
+    measured for ``task`` with the classifier alone and through the whole Enricher."""
+    file = f"{short}.jsonl"
+    return [
+        EvalSet(f"heldout_{short}_classifier", (HELDOUT_DIR / file,),
+                partial(_binary_heldout_classifier, task=task, file=file)),
+        EvalSet(f"heldout_{short}_system", (HELDOUT_DIR / file,),
+                partial(_binary_heldout_system, task=task, file=file)),
+    ]
 
 
 # Which metrics each set pins (floors: higher is better; ceilings: lower is better) and the issue's targets.

@@ -111,13 +111,16 @@ def alternative_formula() -> tuple[Any, Any]:
     )
 
 
-def system_flagged(clf: TextClassifier, task: str, records: Sequence[dict[str, Any]]) -> tuple[np.ndarray, list[Any]]:
+def system_flagged(
+    clf: TextClassifier, task: str, records: Sequence[dict[str, Any]], formula: tuple[Any, Any] = (None, None)
+) -> tuple[np.ndarray, list[Any]]:
     """Whether the whole Enricher flags each record with ``clf`` as the task's model (others as shipped;
-    the flag rules and cue lists given with ``--rules`` / ``--cues`` replace the shipped ones)."""
+    ``formula`` = ``alternative_formula()``: the rules and cue lists given with ``--rules`` / ``--cues``
+    replace the shipped ones)."""
     from nlp.enrich import Enricher
 
     enricher = Enricher.load(models_dir=REPO_ROOT / "models", config_dir=REPO_ROOT / "config")
-    rules, cues = alternative_formula()
+    rules, cues = formula
     if cues is not None:
         enricher.cues = cues
     if rules is not None:
@@ -142,13 +145,13 @@ def run(task: str, train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any
     from nlp.training.train_all import FLAG_SPEC
 
     heldout = heldout_keys()
-    rules, cues = alternative_formula()  # the threshold is chosen under the same formula the system applies
+    formula = alternative_formula()  # the threshold is chosen under the same formula the system applies
     fitted = fit_flag_classifier(
         task, without_heldout(list(train), heldout), without_heldout(extra_negatives(task), heldout),
         spec=FLAG_SPEC, max_legit_rate=MAX_LEGIT_RATE[task], repeats=repeats, by_author=by_author,
-        c_grid=tuple(c_grid) if c_grid else C_GRID, rules=rules, cues=cues,
+        c_grid=tuple(c_grid) if c_grid else C_GRID, rules=formula[0], cues=formula[1],
     )
-    sys_flag, flags = system_flagged(fitted.clf, task, test)
+    sys_flag, flags = system_flagged(fitted.clf, task, test, formula)
     out = {
         "C": fitted.c, "threshold": fitted.threshold, "cv_f1": fitted.cv_f1,
         "classifier": measure(task, test, classifier_flagged(fitted.clf, task, test)),
@@ -282,8 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.shipped:
         clf = ShippedModels.load(REPO_ROOT / "models", tasks=[task]).get(task)
         in_sample = shipped_in_sample(task)
+        formula = alternative_formula()
         for author, rows in by_author.items():
-            sys_flag, flags = system_flagged(clf, task, rows)
+            sys_flag, flags = system_flagged(clf, task, rows, formula)
             report[f"shipped_on_{author}"] = {
                 "in_sample": author in in_sample,
                 "classifier": measure(task, rows, classifier_flagged(clf, task, rows)),
