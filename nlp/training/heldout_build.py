@@ -9,9 +9,10 @@ that test place recognition, with a ``category``). This module derives, determin
   the hate rows with a topic, every general row and the place rows with a topic;
 - ``places.jsonl``: every row of the labelled and general files that names a district (category
   ``mixed``) and every place row with its own category (including those expecting no district);
-- ``everyday.jsonl`` (when ``src/everyday_v1.txt`` exists): the everyday-posts set, written in the
-  compact source format of ``nlp.training.labelled_build`` (everyday posts, eyewitness reports and
-  complaints that the misinformation flag must leave alone, and hoaxes in the same casual style);
+- ``everyday.jsonl`` and ``everyday2.jsonl`` (each when its source ``src/everyday_v1.txt`` /
+  ``src/everyday_v2.txt`` exists): everyday-posts sets from two writer sessions, written in the compact
+  source format of ``nlp.training.labelled_build`` (everyday posts, eyewitness reports and complaints that
+  the misinformation flag must leave alone, and hoaxes in the same casual style);
 - ``stats.json`` and the generated counts/hash section of ``README.md``.
 
 It prints counts only, never texts: whoever runs it may be the person who evaluates on the set.
@@ -34,8 +35,11 @@ from nlp.training.common import HELDOUT_DIR, read_jsonl
 LABELLED_FILES = ("misinformation.jsonl", "scam.jsonl", "hate.jsonl")
 GENERAL_FILE = Path("src") / "topics_general.jsonl"
 PLACES_FILE = Path("src") / "places_only.jsonl"
-EVERYDAY_SOURCE = Path("src") / "everyday_v1.txt"
-EVERYDAY_FILE = "everyday.jsonl"
+# Derived everyday-posts file -> (its source, the id prefix of its rows).
+EVERYDAY_SETS: dict[str, tuple[Path, str]] = {
+    "everyday.jsonl": (Path("src") / "everyday_v1.txt", "day"),
+    "everyday2.jsonl": (Path("src") / "everyday_v2.txt", "day2"),
+}
 DERIVED_FILES = ("topics.jsonl", "places.jsonl")
 HASHED_FILES = (*LABELLED_FILES, *DERIVED_FILES, str(GENERAL_FILE), str(PLACES_FILE))
 README_START = "<!-- counts:start -->"
@@ -85,20 +89,25 @@ def _place_rows(folder: Path) -> list[dict[str, Any]]:
     return _numbered("place", picked())
 
 
-def _everyday_rows(folder: Path) -> list[dict[str, Any]]:
-    """The everyday-posts set from its source file: ``{id, text, label, category, no_diacritics, register}``."""
+def _everyday_rows(source: Path, prefix: str) -> list[dict[str, Any]]:
+    """An everyday-posts set from its source file: ``{id, text, label, category, no_diacritics, register}``."""
     from nlp.training.labelled_build import parse
 
-    rows = parse([folder / EVERYDAY_SOURCE], "everyday", "misinformation")
+    rows = parse([source], "everyday", "misinformation")
     return [
-        {"id": f"day-{i:04d}", "text": f"{r['title']}\n{r['text']}" if r["title"] else r["text"], "label": r["label"],
+        {"id": f"{prefix}-{i:04d}", "text": f"{r['title']}\n{r['text']}" if r["title"] else r["text"], "label": r["label"],
          "category": r["kind"], "no_diacritics": not r["diacritics"], "register": r["register"]}
         for i, r in enumerate(rows, start=1)
     ]
 
 
+def _everyday_present(folder: Path) -> list[str]:
+    """The everyday-posts files whose source exists in ``folder``."""
+    return [name for name, (source, _) in EVERYDAY_SETS.items() if (folder / source).is_file()]
+
+
 def _hashed_files(folder: Path) -> tuple[str, ...]:
-    return (*HASHED_FILES, EVERYDAY_FILE) if (folder / EVERYDAY_SOURCE).is_file() else HASHED_FILES
+    return (*HASHED_FILES, *_everyday_present(folder))
 
 
 def _stats(folder: Path) -> dict[str, Any]:
@@ -147,8 +156,9 @@ def readme_section(stats: dict[str, Any]) -> str:
 def build(folder: Path = HELDOUT_DIR) -> dict[str, str]:
     """The derived files' contents (file name -> text), computed from the authors' files."""
     out = {"topics.jsonl": _dump(_topic_rows(folder)), "places.jsonl": _dump(_place_rows(folder))}
-    if (folder / EVERYDAY_SOURCE).is_file():
-        out[EVERYDAY_FILE] = _dump(_everyday_rows(folder))
+    for name in _everyday_present(folder):
+        source, prefix = EVERYDAY_SETS[name]
+        out[name] = _dump(_everyday_rows(folder / source, prefix))
     return out
 
 
