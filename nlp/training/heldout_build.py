@@ -95,8 +95,8 @@ def _everyday_rows(source: Path, prefix: str) -> list[dict[str, Any]]:
 
     rows = parse([source], "everyday", "misinformation")
     return [
-        {"id": f"{prefix}-{i:04d}", "text": f"{r['title']}\n{r['text']}" if r["title"] else r["text"], "label": r["label"],
-         "category": r["kind"], "no_diacritics": not r["diacritics"], "register": r["register"]}
+        {"id": f"{prefix}-{i:04d}", "text": f"{r['title']}\n{r['text']}" if r["title"] else r["text"],
+         "label": r["label"], "category": r["kind"], "no_diacritics": not r["diacritics"], "register": r["register"]}
         for i, r in enumerate(rows, start=1)
     ]
 
