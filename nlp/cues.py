@@ -34,6 +34,7 @@ class CueGroup:
     label: str  # Vietnamese, shown in reasons
     requires: tuple[str, ...] = ()
     negatable: bool = False  # a passage governed by a negation word does not count
+    unless: tuple[str, ...] = ()  # the group does not count when one of these groups is present
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ class CueSet:
             cue_group = self.groups[name]
             if cue_group.requires and not any(r in first for r in cue_group.requires):
                 continue
+            if any(u in first for u in cue_group.unless):
+                continue
             hits.append(CueHit(cue_group, _shorten(evidence)))
         return hits
 
@@ -158,13 +161,14 @@ def load_cues(path: Path | None = None) -> CueSet:
             if not 0.0 <= weight <= 1.0:
                 raise ValueError(f"group {name}: weight {weight} outside [0, 1]")
             groups[name] = CueGroup(name, kind, weight, str(spec["label"]), tuple(spec.get("requires", ())),
-                                    bool(spec.get("negatable", False)))
+                                    bool(spec.get("negatable", False)), tuple(spec.get("unless", ())))
             phrases[name] = [str(p) for p in spec.get("phrases", [])]
             patterns[name] = [_pattern(p) for p in spec.get("patterns", [])]
         for group in groups.values():
-            unknown = [r for r in group.requires if r not in groups]
-            if unknown:
-                raise ValueError(f"group {group.name} requires unknown groups {unknown}")
+            for key, names in (("requires", group.requires), ("unless", group.unless)):
+                unknown = [r for r in names if r not in groups]
+                if unknown:
+                    raise ValueError(f"group {group.name}: {key} names unknown groups {unknown}")
         neg = data.get("negation") or {}
         def words(items: list[Any]) -> frozenset[str]:
             return frozenset(unicodedata.normalize("NFC", str(w)).lower() for w in items)
