@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nlp.claims import ClaimIndex, ClaimMatch, KnownClaim
+from nlp.corroboration import Corroboration, OfficialStatements
 from nlp.cues import CueSet, load_cues
 from nlp.explain_batch import BatchExplainer, BatchScores
 from nlp.flags import FLAG_KINDS, FlagRules, load_flag_rules, score_flags
@@ -83,6 +84,7 @@ class Enricher:
         self.flag_rules = flag_rules
         self.segmenter = segmenter or Segmenter()
         self._claims = ClaimIndex(claims)
+        self._official = OfficialStatements()
         self._batch_explainer = BatchExplainer()
 
     @classmethod
@@ -124,6 +126,28 @@ class Enricher:
     def claims(self) -> list[KnownClaim]:
         return list(self._claims.claims)
 
+    # -- official statements -----------------------------------------------------------------------
+    def add_official_statements(self, items: Sequence[Item]) -> None:
+        """Remember the official items among ``items``: later posts that repeat them are corroborated
+        (``nlp.corroboration``). The pipeline feeds it recent stored items and each new batch."""
+        self._official.add(items)
+
+    def corroborations(self, items: Sequence[Item]) -> list[Corroboration | None]:
+        """For each item, the recent official statement it repeats (None for official items themselves)."""
+        return self._corroborations(items, [join_title(item.title, item.text) for item in items])
+
+    def _corroborations(self, items: Sequence[Item], texts: Sequence[str]) -> list[Corroboration | None]:
+        return self._official.match(
+            ["" if item.kind == SourceKind.official else text for item, text in zip(items, texts, strict=True)],
+            [item.sort_time for item in items],
+            min_similarity=self.flag_rules.corroboration_min_similarity,
+        )
+
+    @property
+    def official_statements(self) -> int:
+        """How many official sentences (and sentence pairs) are held for corroboration."""
+        return len(self._official)
+
     # -- enrichment --------------------------------------------------------------------------------
     def enrich(self, items: Sequence[Item]) -> list[Item]:
         """Enriched copies of ``items`` (topics, places, flags, language, segmented); no side effects."""
@@ -132,7 +156,8 @@ class Enricher:
         official = [item.kind == SourceKind.official for item in items]
         # Collected items are about the province: they come from its own sources or were kept by the
         # relevance filter, so ambiguous place names in them count (analyze makes no such assumption).
-        analyses = self._analyse(texts, title_chars, official, province_context=True)
+        corroborations = self._corroborations(items, texts)
+        analyses = self._analyse(texts, title_chars, official, province_context=True, corroborations=corroborations)
         out = []
         for item, text, analysis in zip(items, texts, analyses, strict=True):
             update: dict[str, Any] = {
@@ -173,7 +198,13 @@ class Enricher:
         ]
 
     def _analyse(
-        self, texts: list[str], title_chars: list[int], official: list[bool], *, province_context: bool = False
+        self,
+        texts: list[str],
+        title_chars: list[int],
+        official: list[bool],
+        *,
+        province_context: bool = False,
+        corroborations: Sequence[Corroboration | None] | None = None,
     ) -> list[Analysis]:
         folded = [FoldedText.of(t) for t in texts]
         languages = [detect_language(t) for t in texts]
@@ -201,6 +232,7 @@ class Enricher:
                 official=official[i],
                 explain=self._explainer(batch, i),
                 shown_proba=raw_proba,
+                corroboration=corroborations[i] if corroborations is not None else None,
             )
             out.append(Analysis(languages[i], topics, places, flags))
         return out

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from nlp.claims import ClaimMatch
+from nlp.corroboration import Corroboration
 from nlp.cues import CueHit
 from records.errors import ConfigError
 from records.schema import Flag, FlagKind
@@ -31,6 +32,7 @@ class KindRule:
     classifier_dampen: float = 0.0  # share of the dampening applied to the classifier's probability
     official_source_factor: float = 1.0  # the score of an item from an official source is multiplied by this
     requires: tuple[str, ...] = ()  # cue groups of which one must be present for the flag (none: no condition)
+    official_corroboration: bool = False  # a post repeating a recent official statement is dampened
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class FlagRules:
     claim_full_similarity: float
     claim_min_score: float
     model_reason_min_probability: float
+    corroboration_min_similarity: float = 0.55
+    corroboration_weight: float = 0.0
 
     def claim_score(self, similarity: float) -> float:
         lo, hi = self.claim_min_similarity, self.claim_full_similarity
@@ -71,11 +75,15 @@ def score_flags(
     official: bool,
     explain: Callable[[str], list[str]] | None = None,
     shown_proba: Mapping[str, float] | None = None,
+    corroboration: Corroboration | None = None,
 ) -> list[Flag]:
     """The flags at or above threshold, in FLAG_KINDS order, each with its reasons.
 
     ``proba`` is what enters the score (rescaled to the flag threshold); ``shown_proba`` is the
-    model's own probability, shown in the reason (defaults to ``proba``).
+    model's own probability, shown in the reason (defaults to ``proba``). ``corroboration``: a recent
+    official statement the text repeats; it dampens kinds with ``official_corroboration`` unless one of
+    the kind's own cues is present or the text matches a known false claim (a hoax that quotes an official
+    fact keeps its evidence).
     """
     dampers = {h.group.name: h for h in hits if h.group.kind == "dampen"}
     flags: list[Flag] = []
@@ -89,7 +97,12 @@ def score_flags(
         evidence = _noisy_or([claim_part, rule.cue_weight * cues])
         active_dampers = [dampers[name] for name in rule.dampen if name in dampers]
         boost = rules.official_boost if official else 1.0
-        damp = _noisy_or([min(0.95, h.group.weight * boost) for h in active_dampers])
+        damp_weights = [min(0.95, h.group.weight * boost) for h in active_dampers]
+        damp_reasons = [h.reason for h in active_dampers]
+        if corroboration is not None and rule.official_corroboration and not kind_hits and claim_part == 0:
+            damp_weights.append(rules.corroboration_weight)
+            damp_reasons.append(corroboration.reason)
+        damp = _noisy_or(damp_weights)
         p = float(proba.get(kind, 0.0))
         model_part = rule.classifier_weight * p * (1.0 - rule.classifier_dampen * damp)
         score = _noisy_or([model_part, (1.0 - damp) * evidence])
@@ -107,8 +120,8 @@ def score_flags(
             shown = (shown_proba or proba).get(kind, p)
             model = f"Mô hình: xác suất {_comma(shown)}"
             reasons.append(model + (f"; các từ mạnh nhất: {', '.join(words)}" if words else ""))
-        if active_dampers and (evidence > 0 or (p > 0 and rule.classifier_dampen > 0)):
-            reasons.append("Đã giảm điểm vì: " + "; ".join(h.reason for h in active_dampers))
+        if damp_reasons and (evidence > 0 or (p > 0 and rule.classifier_dampen > 0)):
+            reasons.append("Đã giảm điểm vì: " + "; ".join(damp_reasons))
         if official and rule.official_source_factor < 1.0:
             reasons.append("Nguồn chính thức: điểm đã được giảm")
         flags.append(Flag(kind=FlagKind(kind), score=score, reasons=reasons))
@@ -130,8 +143,10 @@ def load_flag_rules(path: Path | None = None, *, config_dir: Path | None = None)
                 raise ValueError(f"{kind}: threshold {threshold} outside (0, 1]")
             kinds[kind] = KindRule(threshold, float(spec["classifier_weight"]), float(spec["cue_weight"]),
                                    tuple(spec.get("dampen") or ()), float(spec.get("classifier_dampen", 0.0)),
-                                   float(spec.get("official_source_factor", 1.0)), tuple(spec.get("requires") or ()))
+                                   float(spec.get("official_source_factor", 1.0)), tuple(spec.get("requires") or ()),
+                                   bool(spec.get("official_corroboration", False)))
         claims = data["claims"]
+        corroboration = data.get("corroboration") or {}
         return FlagRules(
             kinds=kinds,
             official_boost=float(data["official_boost"]),
@@ -139,6 +154,8 @@ def load_flag_rules(path: Path | None = None, *, config_dir: Path | None = None)
             claim_full_similarity=float(claims["full_similarity"]),
             claim_min_score=float(claims["min_score"]),
             model_reason_min_probability=float(data["model_reason_min_probability"]),
+            corroboration_min_similarity=float(corroboration.get("min_similarity", 0.55)),
+            corroboration_weight=float(corroboration.get("weight", 0.0)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"malformed flag rules ({path}): {exc!r}") from exc
