@@ -10,17 +10,33 @@ import logging
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from mediawatch.settings import Settings
-from records.schema import Incident, Item, QuarantinedRecord
-from store.base import Store, UpsertOutcome, UpsertResult
+from records.schema import AuditEntry, Incident, Item, QuarantinedRecord, SourceKind
+from store.base import ItemQuery, Store, UpsertOutcome, UpsertResult
+
+if TYPE_CHECKING:
+    from nlp.corroboration import Corroboration
 
 log = logging.getLogger(__name__)
+RESCORE_ACTOR = "system:enricher"
 
 
 class ItemEnricher(Protocol):
     def enrich(self, items: Sequence[Item]) -> list[Item]: ...
+
+
+@runtime_checkable
+class CorroboratingEnricher(Protocol):
+    """An enricher that remembers official items and finds later posts repeating them (``nlp.Enricher``)."""
+
+    def enrich(self, items: Sequence[Item]) -> list[Item]: ...
+
+    def add_official_statements(self, items: Sequence[Item]) -> None: ...
+
+    def corroborations(self, items: Sequence[Item]) -> list[Corroboration | None]: ...
 
 
 
@@ -36,6 +52,7 @@ class PipelineStats:
     received: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
     quarantined: int = 0
+    rescored: int = 0  # stored posts whose flags changed because a later official item corroborated them
     incidents_touched: set[str] = field(default_factory=set)
 
     def count(self, results: Sequence[UpsertResult]) -> None:
@@ -67,6 +84,8 @@ class Pipeline:
         An item that enrichment cannot handle is quarantined with the reason, never dropped.
         """
         self.stats.received += len(items)
+        if isinstance(self.enricher, CorroboratingEnricher):
+            self.enricher.add_official_statements(items)  # a post in this batch may repeat one of them
         enriched = self._enrich(items)
         results = self.store.upsert_items(enriched) if enriched else []
         self.stats.count(results)
@@ -77,12 +96,49 @@ class Pipeline:
         )
         if changed:
             stored = self.store.get_items(changed)
+            stored += self._rescore_repeated_statements(stored)
             if self.detector is not None:
                 for incident in self.detector.process(stored):
                     self.stats.incidents_touched.add(incident.id)
             if self.on_stored is not None:
                 self.on_stored(stored)
         return results
+
+    def _rescore_repeated_statements(self, stored: list[Item]) -> list[Item]:
+        """Posts flagged as misinformation before an official item that they repeat was collected: their
+        flags are recomputed (only the corroboration can have changed), replaced when they differ and the
+        change audited. Returns the items whose flags changed, for detection to refresh their incidents."""
+        official = [i for i in stored if i.kind == SourceKind.official]
+        enricher = self.enricher
+        if not official or not isinstance(enricher, CorroboratingEnricher):
+            return []
+        from nlp.corroboration import DEFAULT_WINDOW
+
+        times = [i.sort_time for i in official]
+        query = ItemQuery(flags=["misinformation"], kinds=[SourceKind.social, SourceKind.press],
+                          since=min(times) - DEFAULT_WINDOW, until=max(times) + DEFAULT_WINDOW, limit=1000)
+        fresh = {i.id for i in stored}
+        candidates = [i for i in self.store.iter_items(query) if i.id not in fresh]
+        if not candidates:
+            return []
+        found = {i.id: c for i, c in zip(candidates, enricher.corroborations(candidates), strict=True) if c}
+        repeated = [i for i in candidates if i.id in found]
+        changed: list[Item] = []
+        for before, after in zip(repeated, enricher.enrich(repeated) if repeated else [], strict=True):
+            if after.flags == before.flags:
+                continue
+            statement = found[before.id].statement
+            self.store.annotate_item(before.id, flags=after.flags)
+            self.store.append_audit(AuditEntry(
+                actor=RESCORE_ACTOR, action="item.flags_rescored", target=f"item:{before.id}",
+                details={"cause": "official_corroboration", "official_item": statement.item_id,
+                         "statement": statement.text, "similarity": found[before.id].similarity,
+                         "before": {str(f.kind): f.score for f in before.flags},
+                         "after": {str(f.kind): f.score for f in after.flags}},
+            ))
+            changed.append(after)
+        self.stats.rescored += len(changed)
+        return self.store.get_items([i.id for i in changed])
 
     def refresh_claims(self) -> None:
         """Reload the known false claims from the store into the matcher (after an analyst adds one)."""
@@ -114,6 +170,20 @@ class Pipeline:
         return enriched
 
 
+def recent_official_items(store: Store, *, now: datetime | None = None) -> list[Item]:
+    """The stored items from official sources of the corroboration window (``nlp.corroboration``)."""
+    from nlp.corroboration import DEFAULT_WINDOW, MAX_STATEMENT_ITEMS
+
+    since = (now or datetime.now(UTC)) - DEFAULT_WINDOW
+    query = ItemQuery(kinds=[SourceKind.official], since=since, limit=1000, order="newest")
+    items: list[Item] = []
+    for item in store.iter_items(query):
+        items.append(item)
+        if len(items) >= MAX_STATEMENT_ITEMS:
+            break
+    return items
+
+
 def build_pipeline(settings: Settings, store: Store) -> Pipeline:
     """The production pipeline: shipped models and gazetteer, known claims from the store, incident
     detection with routing from ``settings.config_dir``. Raises ModelError if models are missing."""
@@ -125,5 +195,6 @@ def build_pipeline(settings: Settings, store: Store) -> Pipeline:
     enricher = Enricher.load(
         models_dir=settings.models_dir, config_dir=settings.config_dir, claims=load_claims(store)
     )
+    enricher.add_official_statements(recent_official_items(store))
     detector = IncidentDetector(store, Router.load(store, settings.config_dir))
     return Pipeline(store, enricher, detector)
