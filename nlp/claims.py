@@ -136,19 +136,29 @@ class ClaimIndex:
 
     def __init__(self, claims: Sequence[KnownClaim] = ()) -> None:
         self.claims = list(claims)
-        self._claim_bigrams: list[set[tuple[str, str]]] = []
+        # bigram -> the claims that contain it; the set test below costs what the text's bigrams
+        # point to, not one comparison per claim (official statements run to thousands).
+        self._postings: dict[tuple[str, str], list[int]] = {}
+        self._needed: list[float] = []  # shared bigrams a claim needs: max(2, 15 % of its bigrams)
         if self.claims:
             folded = [fold(c.claim) for c in self.claims]
             char, word = _vectors(folded)
             # Transposed once here, not on every comparison.
             self._char_t, self._word_t = char.T.tocsr(), word.T.tocsr()
-            self._claim_bigrams = [_bigrams(f) for f in folded]
+            for n, text in enumerate(folded):
+                bigrams = _bigrams(text)
+                self._needed.append(max(MIN_SHARED_BIGRAMS, MIN_SHARED_SHARE * len(bigrams)))
+                for bigram in bigrams:
+                    self._postings.setdefault(bigram, []).append(n)
 
     def _related(self, bigrams: set[tuple[str, str]]) -> bool:
-        for claim_bigrams in self._claim_bigrams:
-            shared = len(claim_bigrams & bigrams)
-            if shared >= MIN_SHARED_BIGRAMS and shared >= MIN_SHARED_SHARE * len(claim_bigrams):
-                return True
+        shared: dict[int, int] = {}
+        for bigram in bigrams:
+            for n in self._postings.get(bigram, ()):
+                count = shared.get(n, 0) + 1
+                if count >= self._needed[n]:
+                    return True
+                shared[n] = count
         return False
 
     def __len__(self) -> int:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from nlp.claims import ClaimIndex, KnownClaim, windows
 from records.schema import Item, SourceKind
+from records.textfold import fold
 
 DEFAULT_WINDOW = timedelta(hours=72)
 MAX_STATEMENT_ITEMS = 2000  # the most recent official items kept (a day of a province's portals is far fewer)
@@ -82,11 +83,13 @@ class OfficialStatements:
             self._items[item.id] = item
         kept = sorted(self._items.values(), key=lambda i: i.sort_time)[-MAX_STATEMENT_ITEMS:]
         self._items = {i.id: i for i in kept}
-        self._statements = [
-            Statement(item.id, item.title, item.url, item.sort_time, window_text)
-            for item in kept
-            for window_text in windows(item.text)
-        ]
+        # One statement per wording (boilerplate such as a hotline sentence recurs in every bulletin):
+        # the newest item's, since matches are judged against the post's time.
+        unique: dict[str, Statement] = {}
+        for item in kept:
+            for window_text in windows(item.text):
+                unique[fold(window_text)] = Statement(item.id, item.title, item.url, item.sort_time, window_text)
+        self._statements = list(unique.values())
         self._index = ClaimIndex(
             [KnownClaim(claim_id=str(n), claim=s.text) for n, s in enumerate(self._statements)]
         )
