@@ -2,7 +2,8 @@
 
 Several authors wrote labelled flag data: the project (``nlp/labelled/train/<task>.jsonl``, rows without a
 ``source`` from ``other_author_records``) and the retired held-out sets (``second_author``,
-``third_author``, ``fourth_author``: v1, v2 and v3's flag files; their rows' ``source``). Leave one author
+``third_author``, ``fourth_author``: v1, v2 and v3's flag files; ``fifth_author``: the two everyday-posts
+sets, misinformation only; their rows' ``source``). Leave one author
 out: each direction fits the shipped recipe on the other authors and measures on the one left out, through
 the classifier alone and through the whole Enricher (cues, dampeners, rescaling, thresholds:
 ``analyze_many``). The project's rows enter a fit through their train+dev splits (as in the shipped model)
@@ -33,9 +34,14 @@ from nlp.training.common import (
     read_jsonl,
     without_heldout,
 )
-from nlp.training.flags import C_GRID, LEGITIMATE_KINDS, fit_flag_classifier, other_author_records
+from nlp.training.flags import (
+    C_GRID,
+    EXTRA_NEGATIVES,
+    LEGITIMATE_KINDS,
+    fit_flag_classifier,
+    other_author_records,
+)
 
-EXTRA = {"misinformation": ("scam", "topics"), "scam": ("misinformation", "topics")}
 MAX_LEGIT_RATE = {"misinformation": 0.05, "scam": 1.0}
 PROJECT = "project"
 AUTHORS = (PROJECT, *(folder.name for folder in OTHER_AUTHOR_DIRS))
@@ -74,7 +80,8 @@ def project_records(task: str, path: Path | None = None) -> list[dict[str, Any]]
 
 
 def extra_negatives(task: str) -> list[dict[str, Any]]:
-    return [r for name in EXTRA[task] for r in read_jsonl(LABELLED_DIR / f"{name}.jsonl") if r["split"] != "test"]
+    files = [LABELLED_DIR / f"{name}.jsonl" for name in EXTRA_NEGATIVES[task]]
+    return [r for path in files for r in read_jsonl(path) if r["split"] != "test"]
 
 
 def measure(
@@ -252,7 +259,7 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--task", choices=sorted(EXTRA), required=True)
+    parser.add_argument("--task", choices=sorted(EXTRA_NEGATIVES), required=True)
     parser.add_argument("--direction", nargs="*", default=None, metavar="others_to_AUTHOR",
                         help=f"leave-one-author-out directions (default all): others_to_{{{','.join(AUTHORS)}}}")
     parser.add_argument("--shipped", action="store_true",

@@ -137,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     wanted = args.only or list(ALL_TASKS)
     vntc_data = _Vntc()
     builders: dict[str, Callable[[], tuple[str, dict[str, Any]]]] = {
-        "misinformation": lambda: build_flag("misinformation", ("scam", "topics")),
-        "scam": lambda: build_flag("scam", ("misinformation", "topics")),
+        "misinformation": lambda: build_flag("misinformation", flags.EXTRA_NEGATIVES["misinformation"]),
+        "scam": lambda: build_flag("scam", flags.EXTRA_NEGATIVES["scam"]),
         "hate_speech": build_hate,
         "topics": lambda: build_topics(vntc_data),
         "vntc": lambda: build_vntc(vntc_data),
