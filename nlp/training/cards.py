@@ -37,10 +37,10 @@ DATA_TERMS = {
     " serve as weak labels (vntc_weight > 0) but is not used: it lowered dev F1 in the previous build.",
     "misinformation": "Labelled set written by the project (nlp/labelled/train/misinformation.jsonl, including"
     " everyday posts and eyewitness reports as negatives) and the other authors' sets"
-    " (nlp/labelled/train/second_author/, third_author/ and fourth_author/misinformation.jsonl, the retired"
-    " held-out sets v1, v2 and v3's flag file), plus the"
-    " project's scam and topic sets as extra negatives; project licence. No public data (VFND, GPL-3.0, was not"
-    " used).",
+    " (nlp/labelled/train/second_author/, third_author/, fourth_author/ and fifth_author/misinformation.jsonl,"
+    " the retired held-out sets v1, v2, v3's flag file and the two everyday-posts sets), plus the"
+    " project's scam and topic sets as extra negatives; project licence. No public data (VFND, GPL-3.0, was"
+    " not used).",
     "scam": "Labelled set written by the project (nlp/labelled/train/scam.jsonl) and the other authors' sets"
     " (nlp/labelled/train/second_author/, third_author/ and fourth_author/scam.jsonl, the retired held-out"
     " sets v1, v2 and v3's flag file),"

@@ -31,11 +31,12 @@ LABELLED_DIR = REPO_ROOT / "nlp" / "labelled" / "train"
 HELDOUT_DIR = REPO_ROOT / "nlp" / "labelled" / "heldout"
 # Retired held-out sets, written by authors other than the project's and used for training once retired
 # (each folder's README says when and why): v1 = second_author, v2 = third_author, v3 flag files =
-# fourth_author.
+# fourth_author, the two everyday-posts sets = fifth_author (misinformation only).
 OTHER_AUTHOR_DIRS = (
     LABELLED_DIR / "second_author",
     LABELLED_DIR / "third_author",
     LABELLED_DIR / "fourth_author",
+    LABELLED_DIR / "fifth_author",
 )
 MODELS_DIR = REPO_ROOT / "models"
 # The date in every model folder name: fixed so that a rebuild reproduces the same folder names.

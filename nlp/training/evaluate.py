@@ -264,9 +264,8 @@ def eval_sets() -> list[EvalSet]:
             EvalSet("heldout_places_system", (ho / "places.jsonl",), _places_heldout_system),
             EvalSet("heldout_places_analyze", (ho / "places.jsonl",), _places_heldout_analyze),
         ]
-    for short in ("everyday", "everyday2"):
-        if (ho / f"{short}.jsonl").is_file():
-            sets += _binary_heldout_sets(short, "misinformation")
+    if (ho / "everyday3.jsonl").is_file():
+        sets += _binary_heldout_sets("everyday3", "misinformation")
     return sets
 
 
@@ -304,15 +303,9 @@ GATED: dict[str, dict[str, Any]] = {
     },
     # Everyday posts and eyewitness reports (and hoaxes in their style): the misinformation flag's noise on
     # ordinary social content. The targets are for criticism and news; the same limits are used here.
-    "heldout_everyday_classifier": {"floors": ["recall"], "ceilings": ["legitimate_flagged_rate"]},
-    "heldout_everyday_system": {
-        "floors": ["precision", "recall"],
-        "ceilings": ["legitimate_flagged_rate"],
-        "targets": {"precision": 0.85, "recall": 0.85, "legitimate_flagged_rate": 0.05},
-    },
-    # A second writer session of the same kind, half of its hoaxes written as first-hand sightings.
-    "heldout_everyday2_classifier": {"floors": ["recall"], "ceilings": ["legitimate_flagged_rate"]},
-    "heldout_everyday2_system": {
+    # (The first two such sets, everyday and everyday2, were retired into training: train/fifth_author.)
+    "heldout_everyday3_classifier": {"floors": ["recall"], "ceilings": ["legitimate_flagged_rate"]},
+    "heldout_everyday3_system": {
         "floors": ["precision", "recall"],
         "ceilings": ["legitimate_flagged_rate"],
         "targets": {"precision": 0.85, "recall": 0.85, "legitimate_flagged_rate": 0.05},
@@ -361,10 +354,8 @@ CARD_SETS: dict[str, tuple[str, ...]] = {
         "own_test_misinformation",
         "heldout_misinformation_classifier",
         "heldout_misinformation_system",
-        "heldout_everyday_classifier",
-        "heldout_everyday_system",
-        "heldout_everyday2_classifier",
-        "heldout_everyday2_system",
+        "heldout_everyday3_classifier",
+        "heldout_everyday3_system",
     ),
     "scam": ("own_test_scam", "heldout_scam_classifier", "heldout_scam_system"),
     "hate_speech": (

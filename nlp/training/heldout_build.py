@@ -9,10 +9,10 @@ that test place recognition, with a ``category``). This module derives, determin
   the hate rows with a topic, every general row and the place rows with a topic;
 - ``places.jsonl``: every row of the labelled and general files that names a district (category
   ``mixed``) and every place row with its own category (including those expecting no district);
-- ``everyday.jsonl`` and ``everyday2.jsonl`` (each when its source ``src/everyday_v1.txt`` /
-  ``src/everyday_v2.txt`` exists): everyday-posts sets from two writer sessions, written in the compact
-  source format of ``nlp.training.labelled_build`` (everyday posts, eyewitness reports and complaints that
-  the misinformation flag must leave alone, and hoaxes in the same casual style);
+- ``everyday3.jsonl`` (when its source ``src/everyday_v3.txt`` exists): an everyday-posts set, written in
+  the compact source format of ``nlp.training.labelled_build`` (everyday posts, eyewitness reports and
+  complaints that the misinformation flag must leave alone, and hoaxes in the same casual style); the
+  first two such sets were retired into training (``nlp/labelled/train/fifth_author``);
 - ``stats.json`` and the generated counts/hash section of ``README.md``.
 
 It prints counts only, never texts: whoever runs it may be the person who evaluates on the set.
@@ -37,8 +37,7 @@ GENERAL_FILE = Path("src") / "topics_general.jsonl"
 PLACES_FILE = Path("src") / "places_only.jsonl"
 # Derived everyday-posts file -> (its source, the id prefix of its rows).
 EVERYDAY_SETS: dict[str, tuple[Path, str]] = {
-    "everyday.jsonl": (Path("src") / "everyday_v1.txt", "day"),
-    "everyday2.jsonl": (Path("src") / "everyday_v2.txt", "day2"),
+    "everyday3.jsonl": (Path("src") / "everyday_v3.txt", "day3"),
 }
 DERIVED_FILES = ("topics.jsonl", "places.jsonl")
 HASHED_FILES = (*LABELLED_FILES, *DERIVED_FILES, str(GENERAL_FILE), str(PLACES_FILE))

@@ -75,16 +75,16 @@ def test_write_then_check_round_trips_and_detects_a_stale_file(tmp_path: Path) -
 
 def test_everyday_set_is_derived_from_its_source_file_when_present(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
-    assert "everyday.jsonl" not in heldout_build.build(folder)
-    (folder / "src" / "everyday_v1.txt").write_text(
+    assert "everyday3.jsonl" not in heldout_build.build(folder)
+    (folder / "src" / "everyday_v3.txt").write_text(
         "# label=0 | kind=everyday_post | reg=social\n"
         "Sáng mai ai đi Quế Sơn cho em quá giang với\n"
         "# label=1 | kind=fake_disaster_warning | reg=social_nodiacritics\n"
         "Thuy dien xa lu khan cap dem nay\n",
         encoding="utf-8",
     )
-    rows = [json.loads(line) for line in heldout_build.build(folder)["everyday.jsonl"].splitlines()]
+    rows = [json.loads(line) for line in heldout_build.build(folder)["everyday3.jsonl"].splitlines()]
     assert [(r["id"], r["label"], r["category"], r["no_diacritics"]) for r in rows] == [
-        ("day-0001", "not_misinformation", "everyday_post", False),
-        ("day-0002", "misinformation", "fake_disaster_warning", True),
+        ("day3-0001", "not_misinformation", "everyday_post", False),
+        ("day3-0002", "misinformation", "fake_disaster_warning", True),
     ]
