@@ -62,15 +62,16 @@ class ClaimMatch:
 
     @property
     def reason(self) -> str:
-        text = f"Giống tin sai đã xác minh: «{_clip(self.claim.claim)}» (độ tương đồng {_comma(self.similarity)})"
+        text = f"Giống tin sai đã xác minh: «{clip(self.claim.claim)}» (độ tương đồng {_comma(self.similarity)})"
         if self.claim.correction:
-            text += f"; thông tin chính thức: «{_clip(self.claim.correction)}»"
+            text += f"; thông tin chính thức: «{clip(self.claim.correction)}»"
         if self.claim.correction_url:
             text += f" ({self.claim.correction_url})"
         return text
 
 
-def _clip(text: str, limit: int = 160) -> str:
+def clip(text: str, limit: int = 160) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis (for quotes in reasons)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

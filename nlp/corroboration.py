@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from nlp.claims import ClaimIndex, KnownClaim, windows
+from nlp.claims import ClaimIndex, KnownClaim, clip, windows
 from records.schema import Item, SourceKind
 from records.textfold import fold
 
@@ -47,13 +47,8 @@ class Corroboration:
     def reason(self) -> str:
         source = self.statement.title or self.statement.url
         similarity = f"{self.similarity:.2f}".replace(".", ",")
-        return (f"Trùng với thông tin nguồn chính thức «{_clip(self.statement.text)}» ({_clip(source, 100)}; "
+        return (f"Trùng với thông tin nguồn chính thức «{clip(self.statement.text)}» ({clip(source, 100)}; "
                 f"độ tương đồng {similarity})")
-
-
-def _clip(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def clauses(text: str) -> list[str]:
@@ -75,13 +70,16 @@ class OfficialStatements:
         return len(self._statements)
 
     def add(self, items: Sequence[Item]) -> None:
-        """Keep the official items among ``items`` (newest ``MAX_STATEMENT_ITEMS``) and rebuild the index."""
+        """Keep the official items among ``items`` and rebuild the index. Items older than ``window`` before
+        the newest one are let go (a long-running process would otherwise keep them all), and at most
+        ``MAX_STATEMENT_ITEMS`` are kept."""
         fresh = [i for i in items if i.kind == SourceKind.official and i.text.strip()]
         if not fresh:
             return
         for item in fresh:
             self._items[item.id] = item
         kept = sorted(self._items.values(), key=lambda i: i.sort_time)[-MAX_STATEMENT_ITEMS:]
+        kept = [i for i in kept if i.sort_time >= kept[-1].sort_time - self.window]
         self._items = {i.id: i for i in kept}
         # One statement per wording (boilerplate such as a hotline sentence recurs in every bulletin):
         # the newest item's, since matches are judged against the post's time.

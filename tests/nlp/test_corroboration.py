@@ -86,3 +86,11 @@ def test_a_hoax_quoting_the_bulletin_keeps_its_flag() -> None:
     with_statement = _misinformation(hoax, corroborated=True)
     assert without is not None and with_statement is not None
     assert with_statement.score == without.score
+
+
+def test_statements_older_than_the_window_before_the_newest_are_let_go() -> None:
+    index = OfficialStatements([official(BULLETIN, at=AT)])
+    held = len(index)
+    index.add([official("UBND tỉnh thông báo lịch tiếp công dân định kỳ tháng 12 tại trụ sở.", AT + timedelta(days=5))])
+    assert 0 < len(index) < held  # only the new notice's sentences remain
+    assert index.match([POST], [None], min_similarity=0.5) == [None]
