@@ -147,6 +147,9 @@ def load_flag_rules(path: Path | None = None, *, config_dir: Path | None = None)
                                    bool(spec.get("official_corroboration", False)))
         claims = data["claims"]
         corroboration = data.get("corroboration") or {}
+        for key in ("min_similarity", "weight"):
+            if not 0.0 <= float(corroboration.get(key, 0.0)) <= 1.0:
+                raise ValueError(f"corroboration.{key} {corroboration[key]} outside [0, 1]")
         return FlagRules(
             kinds=kinds,
             official_boost=float(data["official_boost"]),

@@ -4,11 +4,14 @@ within the time window; the misinformation flag is dampened with a reason, unles
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from nlp.corroboration import OfficialStatements, clauses
 from nlp.cues import load_cues
 from nlp.flags import FlagRules, load_flag_rules, score_flags
 from nlp.matching import FoldedText
 from nlp.normalize import normalize
+from records.errors import ConfigError
 from records.identity import content_hash, item_id
 from records.schema import Flag, Item, SourceKind
 
@@ -94,3 +97,9 @@ def test_statements_older_than_the_window_before_the_newest_are_let_go() -> None
     index.add([official("UBND tỉnh thông báo lịch tiếp công dân định kỳ tháng 12 tại trụ sở.", AT + timedelta(days=5))])
     assert 0 < len(index) < held  # only the new notice's sentences remain
     assert index.match([POST], [None], min_similarity=0.5) == [None]
+
+
+def test_a_corroboration_weight_outside_zero_one_is_a_config_error(tmp_path) -> None:
+    (tmp_path / "flags.yaml").write_text("corroboration:\n  weight: 1.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"corroboration\.weight"):
+        load_flag_rules(config_dir=tmp_path)
