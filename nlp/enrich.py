@@ -182,7 +182,14 @@ class Enricher:
         parsed = [parse_record(r) for r in records]
         texts = [join_title(title, text) for _id, title, text, _off in parsed]
         title_chars = [len(normalize(title)) if title else 0 for _id, title, _text, _off in parsed]
-        analyses = self._analyse(texts, title_chars, [off for *_rest, off in parsed])
+        official = [off for *_rest, off in parsed]
+        # Records carry no time: every statement held is compared (the pipeline's window still applies to
+        # what is held: the stored official items of the last 72 hours).
+        corroborations = self._official.match(
+            ["" if off else text for text, off in zip(texts, official, strict=True)], [None] * len(texts),
+            min_similarity=self.flag_rules.corroboration_min_similarity,
+        )
+        analyses = self._analyse(texts, title_chars, official, corroborations=corroborations)
         return [
             {
                 "id": record_id,

@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="JSON lines of known false claims (claim_id, claim, correction, ...) to match, "
                    "in addition to those in the store")
     p.add_argument("--no-store", action="store_true",
-                   help="do not read known claims from the store (by default they are read when the store exists)")
+                   help="do not read known claims and recent official statements from the store (by default they "
+                   "are read when the store exists)")
     p.set_defaults(func=run)
 
 
@@ -42,11 +43,16 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from nlp.enrich import Enricher
 
     claims: list[KnownClaim] = []
-    if not args.no_store and _store_exists(ctx):
+    use_store = not args.no_store and _store_exists(ctx)
+    if use_store:
         claims.extend(load_claims(ctx.store))
     if args.claims is not None:
         claims.extend(_read_claims(args.claims))
     enricher = Enricher.load(models_dir=ctx.settings.models_dir, config_dir=ctx.settings.config_dir, claims=claims)
+    if use_store:
+        from mediawatch.pipeline import recent_official_items
+
+        enricher.add_official_statements(recent_official_items(ctx.store))
     source = _open_input(args.file)
     try:
         counts = analyze_stream(enricher, source, sys.stdout)
