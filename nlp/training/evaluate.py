@@ -264,8 +264,9 @@ def eval_sets() -> list[EvalSet]:
             EvalSet("heldout_places_system", (ho / "places.jsonl",), _places_heldout_system),
             EvalSet("heldout_places_analyze", (ho / "places.jsonl",), _places_heldout_analyze),
         ]
-    if (ho / "everyday3.jsonl").is_file():
-        sets += _binary_heldout_sets("everyday3", "misinformation")
+    for short in ("everyday3", "criticism"):
+        if (ho / f"{short}.jsonl").is_file():
+            sets += _binary_heldout_sets(short, "misinformation")
     return sets
 
 
@@ -306,6 +307,14 @@ GATED: dict[str, dict[str, Any]] = {
     # (The first two such sets, everyday and everyday2, were retired into training: train/fifth_author.)
     "heldout_everyday3_classifier": {"floors": ["recall"], "ceilings": ["legitimate_flagged_rate"]},
     "heldout_everyday3_system": {
+        "floors": ["precision", "recall"],
+        "ceilings": ["legitimate_flagged_rate"],
+        "targets": {"precision": 0.85, "recall": 0.85, "legitimate_flagged_rate": 0.05},
+    },
+    # A second criticism-and-news set (criticism, complaints, opinion, news, questions; and hoaxes): the
+    # issue's limit measured on more than v4's 96 legitimate posts.
+    "heldout_criticism_classifier": {"floors": ["recall"], "ceilings": ["legitimate_flagged_rate"]},
+    "heldout_criticism_system": {
         "floors": ["precision", "recall"],
         "ceilings": ["legitimate_flagged_rate"],
         "targets": {"precision": 0.85, "recall": 0.85, "legitimate_flagged_rate": 0.05},
@@ -356,6 +365,8 @@ CARD_SETS: dict[str, tuple[str, ...]] = {
         "heldout_misinformation_system",
         "heldout_everyday3_classifier",
         "heldout_everyday3_system",
+        "heldout_criticism_classifier",
+        "heldout_criticism_system",
     ),
     "scam": ("own_test_scam", "heldout_scam_classifier", "heldout_scam_system"),
     "hate_speech": (

@@ -9,10 +9,12 @@ that test place recognition, with a ``category``). This module derives, determin
   the hate rows with a topic, every general row and the place rows with a topic;
 - ``places.jsonl``: every row of the labelled and general files that names a district (category
   ``mixed``) and every place row with its own category (including those expecting no district);
-- ``everyday3.jsonl`` (when its source ``src/everyday_v3.txt`` exists): an everyday-posts set, written in
-  the compact source format of ``nlp.training.labelled_build`` (everyday posts, eyewitness reports and
-  complaints that the misinformation flag must leave alone, and hoaxes in the same casual style); the
-  first two such sets were retired into training (``nlp/labelled/train/fifth_author``);
+- ``everyday3.jsonl`` and ``criticism.jsonl`` (each when its source ``src/everyday_v3.txt`` /
+  ``src/criticism_v1.txt`` exists), written in the compact source format of ``nlp.training.labelled_build``:
+  an everyday-posts set (everyday posts, eyewitness reports and complaints that the misinformation flag
+  must leave alone, and hoaxes in the same casual style; the first two such sets were retired into
+  training, ``nlp/labelled/train/fifth_author``) and a criticism set (criticism, complaints, opinion, news
+  and questions, and hoaxes);
 - ``stats.json`` and the generated counts/hash section of ``README.md``.
 
 It prints counts only, never texts: whoever runs it may be the person who evaluates on the set.
@@ -35,9 +37,10 @@ from nlp.training.common import HELDOUT_DIR, read_jsonl
 LABELLED_FILES = ("misinformation.jsonl", "scam.jsonl", "hate.jsonl")
 GENERAL_FILE = Path("src") / "topics_general.jsonl"
 PLACES_FILE = Path("src") / "places_only.jsonl"
-# Derived everyday-posts file -> (its source, the id prefix of its rows).
-EVERYDAY_SETS: dict[str, tuple[Path, str]] = {
+# Sets written in the compact source format: derived file -> (its source, the id prefix of its rows).
+COMPACT_SETS: dict[str, tuple[Path, str]] = {
     "everyday3.jsonl": (Path("src") / "everyday_v3.txt", "day3"),
+    "criticism.jsonl": (Path("src") / "criticism_v1.txt", "crit"),
 }
 DERIVED_FILES = ("topics.jsonl", "places.jsonl")
 HASHED_FILES = (*LABELLED_FILES, *DERIVED_FILES, str(GENERAL_FILE), str(PLACES_FILE))
@@ -88,8 +91,8 @@ def _place_rows(folder: Path) -> list[dict[str, Any]]:
     return _numbered("place", picked())
 
 
-def _everyday_rows(source: Path, prefix: str) -> list[dict[str, Any]]:
-    """An everyday-posts set from its source file: ``{id, text, label, category, no_diacritics, register}``."""
+def _compact_rows(source: Path, prefix: str) -> list[dict[str, Any]]:
+    """A compact-format set from its source file: ``{id, text, label, category, no_diacritics, register}``."""
     from nlp.training.labelled_build import parse
 
     rows = parse([source], "everyday", "misinformation")
@@ -100,13 +103,13 @@ def _everyday_rows(source: Path, prefix: str) -> list[dict[str, Any]]:
     ]
 
 
-def _everyday_present(folder: Path) -> list[str]:
-    """The everyday-posts files whose source exists in ``folder``."""
-    return [name for name, (source, _) in EVERYDAY_SETS.items() if (folder / source).is_file()]
+def _compact_present(folder: Path) -> list[str]:
+    """The compact-format files whose source exists in ``folder``."""
+    return [name for name, (source, _) in COMPACT_SETS.items() if (folder / source).is_file()]
 
 
 def _hashed_files(folder: Path) -> tuple[str, ...]:
-    return (*HASHED_FILES, *_everyday_present(folder))
+    return (*HASHED_FILES, *_compact_present(folder))
 
 
 def _stats(folder: Path) -> dict[str, Any]:
@@ -155,9 +158,9 @@ def readme_section(stats: dict[str, Any]) -> str:
 def build(folder: Path = HELDOUT_DIR) -> dict[str, str]:
     """The derived files' contents (file name -> text), computed from the authors' files."""
     out = {"topics.jsonl": _dump(_topic_rows(folder)), "places.jsonl": _dump(_place_rows(folder))}
-    for name in _everyday_present(folder):
-        source, prefix = EVERYDAY_SETS[name]
-        out[name] = _dump(_everyday_rows(folder / source, prefix))
+    for name in _compact_present(folder):
+        source, prefix = COMPACT_SETS[name]
+        out[name] = _dump(_compact_rows(folder / source, prefix))
     return out
 
 
