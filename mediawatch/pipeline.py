@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from mediawatch.settings import Settings
@@ -29,16 +30,12 @@ class ItemEnricher(Protocol):
 
 
 @runtime_checkable
-class CorroboratingEnricher(Protocol):
+class CorroboratingEnricher(ItemEnricher, Protocol):
     """An enricher that remembers official items and finds later posts repeating them (``nlp.Enricher``)."""
-
-    def enrich(self, items: Sequence[Item]) -> list[Item]: ...
 
     def add_official_statements(self, items: Sequence[Item]) -> None: ...
 
     def corroborations(self, items: Sequence[Item]) -> list[Corroboration | None]: ...
-
-
 
 
 class IncidentProcessor(Protocol):
@@ -176,12 +173,7 @@ def recent_official_items(store: Store, *, now: datetime | None = None) -> list[
 
     since = (now or datetime.now(UTC)) - DEFAULT_WINDOW
     query = ItemQuery(kinds=[SourceKind.official], since=since, limit=1000, order="newest")
-    items: list[Item] = []
-    for item in store.iter_items(query):
-        items.append(item)
-        if len(items) >= MAX_STATEMENT_ITEMS:
-            break
-    return items
+    return list(islice(store.iter_items(query), MAX_STATEMENT_ITEMS))
 
 
 def build_pipeline(settings: Settings, store: Store) -> Pipeline:

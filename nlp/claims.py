@@ -62,7 +62,7 @@ class ClaimMatch:
 
     @property
     def reason(self) -> str:
-        text = f"Giống tin sai đã xác minh: «{clip(self.claim.claim)}» (độ tương đồng {_comma(self.similarity)})"
+        text = f"Giống tin sai đã xác minh: «{clip(self.claim.claim)}» (độ tương đồng {comma(self.similarity)})"
         if self.claim.correction:
             text += f"; thông tin chính thức: «{clip(self.claim.correction)}»"
         if self.claim.correction_url:
@@ -76,7 +76,8 @@ def clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _comma(value: float) -> str:
+def comma(value: float) -> str:
+    """``value`` with two decimals and a decimal comma, as the Vietnamese reasons write it ("0,88")."""
     return f"{value:.2f}".replace(".", ",")
 
 

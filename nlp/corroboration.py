@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from nlp.claims import ClaimIndex, KnownClaim, clip, windows
+from nlp.claims import ClaimIndex, KnownClaim, clip, comma, windows
 from records.schema import Item, SourceKind
 from records.textfold import fold
 
@@ -46,9 +46,8 @@ class Corroboration:
     @property
     def reason(self) -> str:
         source = self.statement.title or self.statement.url
-        similarity = f"{self.similarity:.2f}".replace(".", ",")
         return (f"Trùng với thông tin nguồn chính thức «{clip(self.statement.text)}» ({clip(source, 100)}; "
-                f"độ tương đồng {similarity})")
+                f"độ tương đồng {comma(self.similarity)})")
 
 
 def clauses(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,12 +135,19 @@ class Enricher:
 
     def corroborations(self, items: Sequence[Item]) -> list[Corroboration | None]:
         """For each item, the recent official statement it repeats (None for official items themselves)."""
-        return self._corroborations(items, [join_title(item.title, item.text) for item in items])
-
-    def _corroborations(self, items: Sequence[Item], texts: Sequence[str]) -> list[Corroboration | None]:
-        return self._official.match(
-            ["" if item.kind == SourceKind.official else text for item, text in zip(items, texts, strict=True)],
+        return self._corroborations(
+            [join_title(item.title, item.text) for item in items],
+            [item.kind == SourceKind.official for item in items],
             [item.sort_time for item in items],
+        )
+
+    def _corroborations(
+        self, texts: Sequence[str], official: Sequence[bool], times: Sequence[datetime | None]
+    ) -> list[Corroboration | None]:
+        """``OfficialStatements.match`` of the texts that are not themselves official (those get None)."""
+        return self._official.match(
+            ["" if off else text for text, off in zip(texts, official, strict=True)],
+            times,
             min_similarity=self.flag_rules.corroboration_min_similarity,
         )
 
@@ -156,7 +164,7 @@ class Enricher:
         official = [item.kind == SourceKind.official for item in items]
         # Collected items are about the province: they come from its own sources or were kept by the
         # relevance filter, so ambiguous place names in them count (analyze makes no such assumption).
-        corroborations = self._corroborations(items, texts)
+        corroborations = self._corroborations(texts, official, [item.sort_time for item in items])
         analyses = self._analyse(texts, title_chars, official, province_context=True, corroborations=corroborations)
         out = []
         for item, text, analysis in zip(items, texts, analyses, strict=True):
@@ -185,10 +193,7 @@ class Enricher:
         official = [off for *_rest, off in parsed]
         # Records carry no time: every statement held is compared (the pipeline's window still applies to
         # what is held: the stored official items of the last 72 hours).
-        corroborations = self._official.match(
-            ["" if off else text for text, off in zip(texts, official, strict=True)], [None] * len(texts),
-            min_similarity=self.flag_rules.corroboration_min_similarity,
-        )
+        corroborations = self._corroborations(texts, official, [None] * len(texts))
         analyses = self._analyse(texts, title_chars, official, corroborations=corroborations)
         return [
             {

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from nlp.claims import ClaimMatch
+from nlp.claims import ClaimMatch, comma
 from nlp.corroboration import Corroboration
 from nlp.cues import CueHit
 from records.errors import ConfigError
@@ -60,10 +60,6 @@ def _noisy_or(values: Sequence[float]) -> float:
     for value in values:
         remaining *= 1.0 - min(max(value, 0.0), 1.0)
     return 1.0 - remaining
-
-
-def _comma(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
 
 
 def score_flags(
@@ -118,7 +114,7 @@ def score_flags(
         if p >= rules.model_reason_min_probability or not reasons:
             words = explain(kind) if explain is not None else []
             shown = (shown_proba or proba).get(kind, p)
-            model = f"Mô hình: xác suất {_comma(shown)}"
+            model = f"Mô hình: xác suất {comma(shown)}"
             reasons.append(model + (f"; các từ mạnh nhất: {', '.join(words)}" if words else ""))
         if damp_reasons and (evidence > 0 or (p > 0 and rule.classifier_dampen > 0)):
             reasons.append("Đã giảm điểm vì: " + "; ".join(damp_reasons))
