@@ -47,6 +47,7 @@ from nlp.training.common import (
 )
 from nlp.training.confidence import binary_intervals, micro_f1_interval, pooled_ratio_interval
 from nlp.training.flags import evaluate_flag
+from nlp.training.heldout_build import COMPACT_SETS
 from nlp.training.topics import evaluate_topics
 from records.schema import TOPIC_IDS, Item, SourceKind
 
@@ -264,9 +265,9 @@ def eval_sets() -> list[EvalSet]:
             EvalSet("heldout_places_system", (ho / "places.jsonl",), _places_heldout_system),
             EvalSet("heldout_places_analyze", (ho / "places.jsonl",), _places_heldout_analyze),
         ]
-    for short in ("everyday3", "criticism"):
-        if (ho / f"{short}.jsonl").is_file():
-            sets += _binary_heldout_sets(short, "misinformation")
+    for name in COMPACT_SETS:  # the misinformation sets written in heldout_build's compact format
+        if (ho / name).is_file():
+            sets += _binary_heldout_sets(name.removesuffix(".jsonl"), "misinformation")
     return sets
 
 

@@ -95,7 +95,7 @@ def _compact_rows(source: Path, prefix: str) -> list[dict[str, Any]]:
     """A compact-format set from its source file: ``{id, text, label, category, no_diacritics, register}``."""
     from nlp.training.labelled_build import parse
 
-    rows = parse([source], "everyday", "misinformation")
+    rows = parse([source], prefix, "misinformation")
     return [
         {"id": f"{prefix}-{i:04d}", "text": f"{r['title']}\n{r['text']}" if r["title"] else r["text"],
          "label": r["label"], "category": r["kind"], "no_diacritics": not r["diacritics"], "register": r["register"]}
