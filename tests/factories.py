@@ -8,6 +8,15 @@ from typing import Any
 
 from records.schema import Item, PlaceMention, SourceKind
 
+# A provincial flood bulletin and a true social post (written without diacritics) that repeats one of its
+# sentences: the corroboration tests' pair (nlp/corroboration.py).
+CAU_LAU_BULLETIN = (
+    "Đến 15 giờ, mực nước sông Vu Gia tại Ái Nghĩa và sông Thu Bồn tại Câu Lâu đều vượt báo động 3. "
+    "Toàn tỉnh đã sơ tán 1.250 hộ với hơn 4.000 người; chưa ghi nhận thiệt hại về người."
+)
+CAU_LAU_POST = ("Nuoc song Thu Bon o Cau Lau da vuot bao dong 3 roi, ba con Duy Xuyen o gan song nho di chuyen den "
+                "diem so tan, dem nay nuoc con len.")
+
 
 def build_item(
     *,

@@ -13,28 +13,22 @@ import pytest
 from incidents.detector import IncidentDetector
 from mediawatch.pipeline import Pipeline, recent_official_items
 from nlp.enrich import Enricher
-from records.identity import content_hash, item_id
 from records.schema import Item, SourceKind
 from routing.engine import Router
 from store.base import IncidentQuery
 from store.sqlite_store import SQLiteStore
+from tests.factories import CAU_LAU_BULLETIN as BULLETIN
+from tests.factories import CAU_LAU_POST as POST
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-BULLETIN = (
-    "Đến 15 giờ, mực nước sông Vu Gia tại Ái Nghĩa và sông Thu Bồn tại Câu Lâu đều vượt báo động 3. "
-    "Toàn tỉnh đã sơ tán 1.250 hộ với hơn 4.000 người; chưa ghi nhận thiệt hại về người."
-)
-POST = ("Nuoc song Thu Bon o Cau Lau da vuot bao dong 3 roi, ba con Duy Xuyen o gan song nho di chuyen den "
-        "diem so tan, dem nay nuoc con len.")
 HOAX = "DAP DAK MI 4 VO ROI, nuoc dang do ve Dai Loc rat manh, chinh quyen giau khong bao."
 
 
 def item(text: str, kind: SourceKind, minutes: int, title: str = "") -> Item:
-    url = f"https://{kind.value}.example/{minutes}/{abs(hash(text))}"
     at = NOW - timedelta(minutes=minutes)
-    return Item(id=item_id(url), url=url, content_hash=content_hash(title, text), source_id=f"src-{kind.value}",
-                kind=kind, title=title, text=text, published_at=at, collected_at=at)
+    return Item.identified(url=f"https://{kind.value}.example/{minutes}", source_id=f"src-{kind.value}", kind=kind,
+                           title=title, text=text, published_at=at, collected_at=at)
 
 
 @pytest.fixture

@@ -12,24 +12,18 @@ from nlp.flags import FlagRules, load_flag_rules, score_flags
 from nlp.matching import FoldedText
 from nlp.normalize import normalize
 from records.errors import ConfigError
-from records.identity import content_hash, item_id
 from records.schema import Flag, Item, SourceKind
+from tests.factories import CAU_LAU_BULLETIN as BULLETIN
+from tests.factories import CAU_LAU_POST as POST
 
 AT = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-BULLETIN = (
-    "Đến 15 giờ, mực nước sông Vu Gia tại Ái Nghĩa và sông Thu Bồn tại Câu Lâu đều vượt báo động 3. "
-    "Toàn tỉnh đã sơ tán 1.250 hộ với hơn 4.000 người; chưa ghi nhận thiệt hại về người."
-)
-POST = ("Nuoc song Thu Bon o Cau Lau da vuot bao dong 3 roi, ba con Duy Xuyen o gan song nho di chuyen den "
-        "diem so tan, dem nay nuoc con len.")
 RULES = load_flag_rules()
 CUES = load_cues()
 
 
 def official(text: str, at: datetime = AT, kind: SourceKind = SourceKind.official) -> Item:
-    url = f"https://quangnam.gov.vn/thong-bao/{abs(hash(text))}"
-    return Item(id=item_id(url), url=url, content_hash=content_hash("", text), source_id="portal", kind=kind,
-                title="Cập nhật tình hình mưa lũ", text=text, published_at=at)
+    return Item.identified(url=f"https://{kind.value}.example/thong-bao/{at:%Y%m%d%H%M}", source_id="portal",
+                           kind=kind, title="Cập nhật tình hình mưa lũ", text=text, published_at=at)
 
 
 def test_clauses_keep_the_ones_long_enough_to_state_something() -> None:

@@ -147,22 +147,17 @@ def test_cli_reads_recent_official_statements_from_the_store(tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from records.identity import content_hash, item_id
     from records.schema import Item, SourceKind
     from store.sqlite_store import SQLiteStore
+    from tests.factories import CAU_LAU_BULLETIN, CAU_LAU_POST
 
-    bulletin = ("Đến 15 giờ, mực nước sông Vu Gia tại Ái Nghĩa và sông Thu Bồn tại Câu Lâu đều vượt báo động 3. "
-                "Toàn tỉnh đã sơ tán 1.250 hộ với hơn 4.000 người.")
-    url = "https://quangnam.gov.vn/thong-bao/lu-15-gio"
     db = tmp_path / "s.db"
     with SQLiteStore(db) as store:
-        store.upsert_items([Item(id=item_id(url), url=url, content_hash=content_hash("", bulletin), source_id="portal",
-                                 kind=SourceKind.official, text=bulletin,
-                                 published_at=datetime.now(UTC) - timedelta(hours=2))])
+        store.upsert_items([Item.identified(url="https://quangnam.gov.vn/thong-bao/lu-15-gio", source_id="portal",
+                                            kind=SourceKind.official, text=CAU_LAU_BULLETIN,
+                                            published_at=datetime.now(UTC) - timedelta(hours=2))])
     source = tmp_path / "in.jsonl"
-    source.write_text(json.dumps({"id": "p", "text": "Nuoc song Thu Bon o Cau Lau da vuot bao dong 3 roi, ba con "
-                                  "Duy Xuyen o gan song nho di chuyen den diem so tan, dem nay nuoc con len."}) + "\n",
-                      encoding="utf-8")
+    source.write_text(json.dumps({"id": "p", "text": CAU_LAU_POST}) + "\n", encoding="utf-8")
     kinds = {}
     for extra in ([], ["--no-store"]):
         assert main(["--db", str(db), "analyze", *extra, str(source)]) == 0
